@@ -1,0 +1,336 @@
+// Package fonts finds a Simplified Chinese font on the machine and turns it
+// into a standalone TrueType/OpenType font in memory, for both the Fyne GUI
+// (whose own font has no CJK glyphs, and whose system fallback shows Chinese
+// in Japanese glyph forms) and the PDF writer.
+//
+// Neither Fyne nor go-pdf/fpdf accepts a font collection (.ttc), yet the
+// usual Chinese fonts ship as collections (Windows' msyh.ttc, Debian's
+// wqy-microhei.ttc). [Find] and [Load] therefore pick the right face of a
+// collection and [Extract] it into a single font. Fonts with CFF outlines
+// (Noto Sans CJK) work in Fyne but not in fpdf; see [Font.TrueType].
+//
+// The package keeps no global state; every call reads the files anew.
+package fonts
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"unicode"
+)
+
+// Font is one Simplified Chinese font face, ready to hand to Fyne
+// (as a resource) or to fpdf (AddUTF8FontFromBytes).
+type Font struct {
+	// Name is the face's English family name, e.g. "WenQuanYi Micro Hei".
+	Name string
+	// Path is the file the face was read from.
+	Path string
+	// Index is the face's index in Path (0 unless Path is a collection).
+	Index int
+	// TrueType reports glyf (TrueType) outlines. Only such fonts can be
+	// embedded by the PDF writer; CFF fonts (e.g. Noto Sans CJK) are for the
+	// GUI only.
+	TrueType bool
+	// Data is the face as a standalone font file, never a collection.
+	Data []byte
+}
+
+// Options controls [Find]. The zero value searches the current system.
+type Options struct {
+	// Preferred is a font file the user chose in settings. If set, it is
+	// used exclusively: if it cannot be loaded, Find returns that error
+	// instead of silently falling back, so the user can be told. Call Find
+	// again with Preferred empty to fall back to the system fonts.
+	Preferred string
+	// GOOS selects the search list ("windows" or anything else for the
+	// Linux list); empty means runtime.GOOS.
+	GOOS string
+	// Dirs, if non-nil, replaces the system font directories.
+	Dirs []string
+	// Getenv looks up environment variables (WINDIR, LOCALAPPDATA,
+	// XDG_DATA_HOME, HOME) for the default directories; nil means os.Getenv.
+	Getenv func(string) string
+}
+
+// File names searched for, best first.
+var (
+	windowsNames = []string{"msyh.ttc", "simhei.ttf", "Deng.ttf"}
+	linuxNames   = []string{"wqy-microhei.ttc", "wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc"}
+)
+
+// sampleText must be covered by any font we accept: common characters of
+// the desk's own vocabulary (征地补偿 = land-acquisition compensation).
+const sampleText = "中文征地补偿"
+
+// maxFileSize bounds what Load reads; real CJK collections are ~20-60 MB.
+const maxFileSize = 256 << 20
+
+// NotFoundError reports that no usable Simplified Chinese font was found.
+// Error gives English text for logs; UserMessage gives Chinese text for the
+// desk clerk, naming what to install.
+type NotFoundError struct {
+	// GOOS is the system the search was for.
+	GOOS string
+	// Dirs are the directories searched.
+	Dirs []string
+	// Rejected holds, for each candidate file that was found but unusable,
+	// the reason (already mentioning the path).
+	Rejected []error
+}
+
+// Error describes the failed search in English.
+func (e *NotFoundError) Error() string {
+	var b strings.Builder
+	b.WriteString("fonts: no Simplified Chinese font found")
+	if len(e.Dirs) > 0 {
+		fmt.Fprintf(&b, " in %s", strings.Join(e.Dirs, ", "))
+	}
+	for _, r := range e.Rejected {
+		fmt.Fprintf(&b, "; rejected: %v", r)
+	}
+	if e.GOOS == "windows" {
+		b.WriteString("; Microsoft YaHei (msyh.ttc) should be present in C:\\Windows\\Fonts, or choose a font file in settings")
+	} else {
+		b.WriteString("; install one with `apt-get install fonts-wqy-microhei` (Debian/Ubuntu), or choose a font file in settings")
+	}
+	return b.String()
+}
+
+// UserMessage explains the problem and the remedy in Simplified Chinese.
+func (e *NotFoundError) UserMessage() string {
+	if e.GOOS == "windows" {
+		return "未找到中文字体。Windows 通常自带“微软雅黑”字体（C:\\Windows\\Fonts\\msyh.ttc），" +
+			"请检查它是否被删除或损坏；也可以在“设置”中选择一个中文字体文件（.ttf 或 .ttc）。"
+	}
+	return "未找到中文字体。请安装文泉驿微米黑字体：在终端中运行 sudo apt-get install fonts-wqy-microhei" +
+		"（Debian、Ubuntu、统信 UOS、麒麟等系统），然后重新启动本程序；" +
+		"也可以在“设置”中选择一个中文字体文件（.ttf 或 .ttc）。"
+}
+
+// Find returns a Simplified Chinese font: opts.Preferred if set, otherwise
+// the first usable one of the system fonts, searched by file name in this
+// order (each name in every directory before the next name):
+//
+//   - Windows (%WINDIR%\Fonts, %LOCALAPPDATA%\Microsoft\Windows\Fonts):
+//     msyh.ttc, simhei.ttf, Deng.ttf;
+//   - Linux and others (/usr/share/fonts, /usr/local/share/fonts,
+//     $XDG_DATA_HOME/fonts, ~/.local/share/fonts, recursively):
+//     wqy-microhei.ttc, wqy-zenhei.ttc, NotoSansCJK-Regular.ttc.
+//
+// If nothing usable is found the error is a *[NotFoundError].
+func Find(opts Options) (Font, error) {
+	if opts.Preferred != "" {
+		f, err := Load(opts.Preferred, -1)
+		if err != nil {
+			return Font{}, fmt.Errorf("fonts: preferred font: %w", err)
+		}
+		return f, nil
+	}
+	goos := opts.GOOS
+	if goos == "" {
+		goos = runtime.GOOS
+	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	dirs := opts.Dirs
+	if dirs == nil {
+		dirs = systemDirs(goos, getenv)
+	}
+	names := linuxNames
+	if goos == "windows" {
+		names = windowsNames
+	}
+	nf := &NotFoundError{GOOS: goos, Dirs: dirs}
+	for _, path := range candidates(dirs, names, goos != "windows") {
+		f, err := Load(path, -1)
+		if err == nil {
+			return f, nil
+		}
+		nf.Rejected = append(nf.Rejected, err)
+	}
+	return Font{}, nf
+}
+
+// systemDirs returns the font directories for goos, without duplicates.
+func systemDirs(goos string, getenv func(string) string) []string {
+	var dirs []string
+	if goos == "windows" {
+		win := getenv("WINDIR")
+		if win == "" {
+			win = getenv("SystemRoot")
+		}
+		if win == "" {
+			win = `C:\Windows`
+		}
+		dirs = append(dirs, filepath.Join(win, "Fonts"))
+		if local := getenv("LOCALAPPDATA"); local != "" {
+			dirs = append(dirs, filepath.Join(local, "Microsoft", "Windows", "Fonts"))
+		}
+		return dirs
+	}
+	dirs = append(dirs, "/usr/share/fonts", "/usr/local/share/fonts")
+	home := getenv("HOME")
+	if xdg := getenv("XDG_DATA_HOME"); xdg != "" {
+		dirs = append(dirs, filepath.Join(xdg, "fonts"))
+	}
+	if home != "" {
+		dirs = append(dirs, filepath.Join(home, ".local", "share", "fonts"))
+	}
+	seen := make(map[string]bool, len(dirs))
+	out := dirs[:0]
+	for _, d := range dirs {
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// candidates returns the existing files named one of names (compared
+// case-insensitively) in dirs, ordered by name priority, then by directory
+// order, then by walk order. Unreadable directories are skipped.
+func candidates(dirs, names []string, recursive bool) []string {
+	found := make([][]string, len(names))
+	add := func(path, base string) {
+		for i, n := range names {
+			if strings.EqualFold(base, n) {
+				found[i] = append(found[i], path)
+			}
+		}
+	}
+	for _, dir := range dirs {
+		if !recursive {
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				continue
+			}
+			for _, e := range entries {
+				if !e.IsDir() {
+					add(filepath.Join(dir, e.Name()), e.Name())
+				}
+			}
+			continue
+		}
+		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				add(path, d.Name())
+			}
+			return nil // skip what cannot be read, keep walking
+		})
+	}
+	var out []string
+	for _, paths := range found {
+		out = append(out, paths...)
+	}
+	return out
+}
+
+// Load reads the font file at path (.ttf, .otf or .ttc) and returns face
+// index of it as a standalone font. A negative index picks the face
+// automatically: for a collection, the Simplified Chinese face by family
+// name ("SC", "CN", "GB"), never one marked for another region (JP, KR,
+// TC, HK...), preferring proportional over "Mono" faces, then the lowest
+// index. The face must map common Chinese characters.
+func Load(path string, index int) (Font, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return Font{}, fmt.Errorf("fonts: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return Font{}, fmt.Errorf("fonts: %s is not a regular file", path)
+	}
+	if st.Size() > maxFileSize {
+		return Font{}, fmt.Errorf("fonts: %s is %d bytes, too big for a font", path, st.Size())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Font{}, fmt.Errorf("fonts: %w", err)
+	}
+	f, err := load(data, index)
+	if err != nil {
+		return Font{}, fmt.Errorf("fonts: %s: %w", path, err)
+	}
+	f.Path = path
+	return f, nil
+}
+
+// load does Load's work on file contents.
+func load(data []byte, index int) (Font, error) {
+	if index < 0 {
+		faces, err := Faces(data)
+		if err != nil {
+			return Font{}, err
+		}
+		index, err = chooseFace(faces)
+		if err != nil {
+			return Font{}, err
+		}
+	}
+	fc, err := openFace(data, index)
+	if err != nil {
+		return Font{}, err
+	}
+	for _, r := range sampleText {
+		if fc.glyphIndex(data, r) == 0 {
+			return Font{}, fmt.Errorf("face %d (%q) has no glyph for %q: not a Chinese font", index, fc.family(data), r)
+		}
+	}
+	out, err := fc.build(data)
+	if err != nil {
+		return Font{}, err
+	}
+	return Font{Name: fc.family(data), Index: index, TrueType: fc.trueType(), Data: out}, nil
+}
+
+// Region words in CJK family names ("Noto Sans CJK SC", "AR PL UMing CN").
+var (
+	simplifiedWords = map[string]bool{"SC": true, "CN": true, "GB": true, "HANS": true}
+	otherWords      = map[string]bool{"JP": true, "KR": true, "TC": true, "HK": true, "TW": true, "HC": true, "HANT": true, "J": true, "K": true}
+)
+
+// chooseFace picks the Simplified Chinese face of a collection by name.
+func chooseFace(faces []Face) (int, error) {
+	if len(faces) == 1 {
+		return faces[0].Index, nil
+	}
+	best, bestScore := -1, 0
+	for _, f := range faces {
+		score, ok := faceScore(f.Family)
+		if ok && (best < 0 || score > bestScore) {
+			best, bestScore = f.Index, score
+		}
+	}
+	if best < 0 {
+		names := make([]string, len(faces))
+		for i, f := range faces {
+			names[i] = fmt.Sprintf("%d %q", f.Index, f.Family)
+		}
+		return 0, fmt.Errorf("no Simplified Chinese face among %s", strings.Join(names, ", "))
+	}
+	return best, nil
+}
+
+// faceScore rates a family name; ok is false for faces of another region.
+func faceScore(family string) (score int, ok bool) {
+	words := strings.FieldsFunc(strings.ToUpper(family), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	for _, w := range words {
+		switch {
+		case otherWords[w]:
+			return 0, false
+		case simplifiedWords[w]:
+			score += 10
+		case w == "MONO":
+			score--
+		}
+	}
+	return score, true
+}

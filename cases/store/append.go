@@ -1,0 +1,427 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"jiefang/cases"
+)
+
+// Append records events in one transaction: all of them are stored, with
+// their projection changes, search text and outbox rows, or none is. It
+// fills in each event's ID and At when zero, Actor when empty (the store's
+// staff member), the device fields and the chain hashes, and returns the
+// events as stored. A change to a mutable field must carry the version it
+// was based on (BaseVersion); if the field has changed since, the append
+// is refused with a cases.ValidationError of code CodeConflict.
+func (s *Store) Append(ctx context.Context, evs ...cases.Event) ([]cases.Event, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	actor := s.actor
+	a := appender{s: s, ctx: ctx}
+	defer a.prepareNew() // runs after the rollback below has freed the connection
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: begin append: %w", err)
+	}
+	defer tx.Rollback()
+	a.tx = tx
+	head := s.head
+	out := make([]cases.Event, len(evs))
+	for i, e := range evs {
+		p, err := cases.Decode(e)
+		if err != nil {
+			return nil, fmt.Errorf("store: append %s: %w", e.Type, err)
+		}
+		if e.CaseID == uuid.Nil {
+			return nil, fmt.Errorf("store: append %s: %w", e.Type, &cases.ValidationError{Field: "case", Code: cases.CodeRequired, Message: "缺少案件编号。", Detail: "missing case id"})
+		}
+		if e.ID == uuid.Nil {
+			if e.ID, err = uuid.NewV7(); err != nil {
+				return nil, fmt.Errorf("store: event id: %w", err)
+			}
+		}
+		if e.At.IsZero() {
+			e.At = s.now()
+		}
+		e.At = e.At.UTC().Truncate(time.Millisecond)
+		if e.Actor == "" {
+			e.Actor = actor
+		}
+		if e.Actor == "" {
+			return nil, fmt.Errorf("store: append %s: %w", e.Type, &cases.ValidationError{Field: "actor", Code: cases.CodeRequired, Message: "请先填写工作人员姓名。", Detail: "no actor"})
+		}
+		if o, ok := p.(*cases.Opened); ok && o.Number == "" {
+			if o.Number, err = a.provisionalNumber(e.At); err != nil {
+				return nil, err
+			}
+			if e.Payload, err = json.Marshal(o); err != nil {
+				return nil, fmt.Errorf("store: encode %s: %w", e.Type, err)
+			}
+		}
+		e.DeviceID, e.DeviceSeq, e.PrevHash = s.device.ID, head.seq+1, head.hash
+		e.Hash = e.ComputeHash()
+		seq, err := a.insertEvent(e)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.project(e, p, seq); err != nil {
+			return nil, fmt.Errorf("store: append %s to case %s: %w", e.Type, e.CaseID, err)
+		}
+		head = chainHead{seq: e.DeviceSeq, hash: e.Hash}
+		out[i] = e
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: commit append: %w", err)
+	}
+	s.head = head
+	return out, nil
+}
+
+// appender runs the statements of one append transaction.
+type appender struct {
+	s     *Store
+	tx    *sql.Tx
+	ctx   context.Context
+	fresh []string // statements run unprepared, to prepare after the transaction
+}
+
+// exec runs a statement, prepared on the writer connection if it has been
+// seen before. The one writer connection is busy with the transaction, so
+// a new statement runs unprepared now and is prepared once it is free.
+func (a *appender) exec(query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	var err error
+	if st, ok := a.s.stmts[query]; ok {
+		res, err = a.tx.StmtContext(a.ctx, st).ExecContext(a.ctx, args...)
+	} else {
+		a.fresh = append(a.fresh, query)
+		res, err = a.tx.ExecContext(a.ctx, query, args...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", firstLine(query), err)
+	}
+	return res, nil
+}
+
+// prepareNew prepares the statements first seen in this transaction; it
+// runs after the transaction has ended. A statement that fails to prepare
+// simply stays unprepared.
+func (a *appender) prepareNew() {
+	for _, q := range a.fresh {
+		if _, ok := a.s.stmts[q]; ok {
+			continue
+		}
+		if st, err := a.s.w.PrepareContext(context.Background(), q); err == nil {
+			a.s.stmts[q] = st
+		}
+	}
+}
+
+// execOne runs a statement that must change exactly one row; otherwise
+// the record it names is unknown.
+func (a *appender) execOne(what string, query string, args ...any) error {
+	res, err := a.exec(query, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return unknown(what)
+	}
+	return nil
+}
+
+func firstLine(q string) string {
+	q = strings.TrimSpace(q)
+	if i := strings.IndexByte(q, '\n'); i > 0 {
+		q = q[:i]
+	}
+	return q
+}
+
+func unknown(what string) error {
+	return &cases.ValidationError{Field: what, Code: cases.CodeUnknown, Message: "找不到所引用的记录，请刷新后重试。", Detail: "unknown " + what}
+}
+
+func (a *appender) insertEvent(e cases.Event) (int64, error) {
+	res, err := a.exec(`INSERT INTO events (id, case_id, type, payload, actor, device_id, device_seq, base_version, at, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID.String(), e.CaseID.String(), string(e.Type), string(e.Payload), e.Actor, e.DeviceID, e.DeviceSeq, e.BaseVersion,
+		e.At.UnixMilli(), e.PrevHash, e.Hash)
+	if err != nil {
+		return 0, fmt.Errorf("store: insert event %s: %w", e.ID, err)
+	}
+	seq, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("store: insert event %s: %w", e.ID, err)
+	}
+	if _, err := a.exec(`INSERT INTO outbox (event_seq) VALUES (?)`, seq); err != nil {
+		return 0, fmt.Errorf("store: outbox %s: %w", e.ID, err)
+	}
+	return seq, nil
+}
+
+// provisionalNumber takes the next number of this device for the day of
+// at in China time: CODE-YYYYMMDD-NNNN.
+func (a *appender) provisionalNumber(at time.Time) (string, error) {
+	day := cases.Local(at).Format("20060102")
+	var n string
+	if err := a.tx.QueryRowContext(a.ctx, `INSERT INTO meta (key, value) VALUES (?, '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`, "number/"+day).Scan(&n); err != nil {
+		return "", fmt.Errorf("store: case number: %w", err)
+	}
+	return fmt.Sprintf("%s-%s-%04s", a.s.device.Code, day, n), nil
+}
+
+// project applies one event to the projections; it must agree with
+// cases.Apply, which verify checks.
+func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
+	cid, at := e.CaseID.String(), e.At.UnixMilli()
+	touch := func() error {
+		return a.execOne("case", `UPDATE cases SET updated_at = ?, events = events + 1 WHERE id = ?`, at, cid)
+	}
+	switch p := p.(type) {
+	case *cases.Opened:
+		level := p.Level
+		if level == "" {
+			level = cases.LevelTownship
+		}
+		if _, err := a.exec(`INSERT INTO cases (id, provisional_number, channel, category, summary, signers, status, mediation_level, created_at, updated_at, events)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			cid, p.Number, string(p.Channel), p.Category, p.Summary, p.Signers, string(cases.StatusReceived), string(level), at, at); err != nil {
+			return err
+		}
+		return a.index(seq, p.Category, p.Summary)
+	case *cases.Revised:
+		if err := a.execOne("case", `UPDATE cases SET channel = ?, summary = ?, signers = ?, updated_at = ?, events = events + 1 WHERE id = ?`,
+			string(p.Channel), p.Summary, p.Signers, at, cid); err != nil {
+			return err
+		}
+		return a.index(seq, p.Summary)
+	case *cases.StatusChanged:
+		return a.change(e, caseStatus, string(p.Status))
+	case *cases.LevelChanged:
+		return a.change(e, caseLevel, string(p.Level))
+	case *cases.Assigned:
+		return a.change(e, caseAssignee, p.Assignee)
+	case *cases.CategoryChanged:
+		return a.change(e, caseCategory, p.Category)
+	case *cases.Numbered:
+		return a.execOne("case", `UPDATE cases SET official_number = ?, updated_at = ?, events = events + 1 WHERE id = ?`, p.Number, at, cid)
+	case *cases.IntensityScored:
+		return a.execOne("case", `UPDATE cases SET intensity = ?, intensity_level = ?, updated_at = ?, events = events + 1 WHERE id = ?`,
+			p.Score, string(p.Level), at, cid)
+	case *cases.PartyAdd:
+		if p.Supersedes != uuid.Nil {
+			if err := a.execOne("party", `UPDATE parties SET superseded_by = CASE superseded_by WHEN '' THEN ? ELSE superseded_by END WHERE id = ? AND case_id = ?`,
+				p.PartyID.String(), p.Supersedes.String(), cid); err != nil {
+				return err
+			}
+		}
+		if _, err := a.exec(`INSERT INTO parties (id, case_id, role, name, id_number, phone, address, village, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.PartyID.String(), cid, string(p.Role), p.Name, p.IDNumber, p.Phone, p.Address, p.Village, at); err != nil {
+			return err
+		}
+		if err := a.index(seq, p.Name, p.Village); err != nil {
+			return err
+		}
+		return touch()
+	case *cases.PartyWithdraw:
+		if err := a.execOne("party", `UPDATE parties SET withdrawn = 1 WHERE id = ? AND case_id = ?`, p.PartyID.String(), cid); err != nil {
+			return err
+		}
+		return touch()
+	case *cases.FactAdd:
+		ids := make([]string, len(p.Supersedes))
+		for i, old := range p.Supersedes {
+			ids[i] = old.String()
+			if err := a.execOne("fact", `UPDATE facts SET superseded_by = CASE superseded_by WHEN '' THEN ? ELSE superseded_by END WHERE id = ? AND case_id = ?`,
+				p.FactID.String(), ids[i], cid); err != nil {
+				return err
+			}
+		}
+		if _, err := a.exec(`INSERT INTO facts (id, case_id, text, status, ord, supersedes, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			p.FactID.String(), cid, p.Text, string(p.Status), p.Order, strings.Join(ids, " "), at); err != nil {
+			return err
+		}
+		if err := a.index(seq, p.Text); err != nil {
+			return err
+		}
+		return touch()
+	case *cases.FactStatusChange:
+		return a.change(e, factStatus, string(p.Status), p.FactID.String())
+	case *cases.FactMove:
+		return a.change(e, factOrder, p.Order, p.FactID.String())
+	case *cases.EvidenceAdd:
+		eid := p.EvidenceID.String()
+		if _, err := a.exec(`INSERT INTO evidence (id, case_id, sha256, file_name, media_type, size, document_date, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			eid, cid, p.SHA256, p.FileName, p.MediaType, p.Size, p.DocumentDate, at); err != nil {
+			return err
+		}
+		for _, f := range p.Facts {
+			if err := a.link(cid, eid, f.String()); err != nil {
+				return err
+			}
+		}
+		return touch()
+	case *cases.EvidenceLink:
+		if err := a.link(cid, p.EvidenceID.String(), p.FactID.String()); err != nil {
+			return err
+		}
+		return touch()
+	case *cases.EvidenceUnlink:
+		if err := a.linkTargets(cid, p.EvidenceID.String(), p.FactID.String()); err != nil {
+			return err
+		}
+		if _, err := a.exec(`DELETE FROM evidence_facts WHERE evidence_id = ? AND fact_id = ?`, p.EvidenceID.String(), p.FactID.String()); err != nil {
+			return err
+		}
+		return touch()
+	case *cases.FollowUpSchedule:
+		if _, err := a.exec(`INSERT INTO followups (id, case_id, kind, due) VALUES (?, ?, ?, ?)`,
+			p.FollowUpID.String(), cid, string(p.Kind), p.Due.UnixMilli()); err != nil {
+			return err
+		}
+		return touch()
+	case *cases.FollowUpReschedule:
+		if err := a.execOne("followup", `UPDATE followups SET due = ? WHERE id = ? AND case_id = ?`, p.Due.UnixMilli(), p.FollowUpID.String(), cid); err != nil {
+			return err
+		}
+		return touch()
+	case *cases.FollowUpComplete:
+		if err := a.execOne("followup", `UPDATE followups SET done_at = ?, outcome = ?, satisfaction = ? WHERE id = ? AND case_id = ?`,
+			at, p.Outcome, string(p.Satisfaction), p.FollowUpID.String(), cid); err != nil {
+			return err
+		}
+		if p.Satisfaction == cases.Dissatisfied {
+			if _, err := a.exec(`UPDATE cases SET status = ?, status_ver = status_ver + 1 WHERE id = ?`, string(cases.StatusReopened), cid); err != nil {
+				return err
+			}
+			if err := a.resolve(cid, cases.FieldStatus, cid); err != nil {
+				return err
+			}
+		}
+		return touch()
+	case *cases.NoteAdd:
+		if _, err := a.exec(`INSERT INTO notes (id, case_id, text, actor, at) VALUES (?, ?, ?, ?, ?)`, p.NoteID.String(), cid, p.Text, e.Actor, at); err != nil {
+			return err
+		}
+		if err := a.index(seq, p.Text); err != nil {
+			return err
+		}
+		return touch()
+	case *cases.StepProgress:
+		if _, err := a.exec(`INSERT INTO steps (case_id, step, done, at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (case_id, step) DO UPDATE SET done = excluded.done, at = excluded.at`, cid, p.Step, p.Done, at); err != nil {
+			return err
+		}
+		return touch()
+	}
+	return fmt.Errorf("no projection for %s", e.Type)
+}
+
+// mutable describes a mutable field's columns.
+type mutable struct {
+	field          cases.Field
+	table, col, ver string
+}
+
+var (
+	caseStatus   = mutable{cases.FieldStatus, "cases", "status", "status_ver"}
+	caseLevel    = mutable{cases.FieldMediationLevel, "cases", "mediation_level", "level_ver"}
+	caseAssignee = mutable{cases.FieldAssignee, "cases", "assignee", "assignee_ver"}
+	caseCategory = mutable{cases.FieldCategory, "cases", "category", "category_ver"}
+	factStatus   = mutable{cases.FieldFactStatus, "facts", "status", "status_ver"}
+	factOrder    = mutable{cases.FieldFactOrder, "facts", "ord", "ord_ver"}
+)
+
+// change applies a local change to a mutable field if the field is still
+// at the version the change was based on; otherwise the change is refused.
+// entity is the fact id for fact fields.
+func (a *appender) change(e cases.Event, m mutable, value any, entity ...string) error {
+	cid, at := e.CaseID.String(), e.At.UnixMilli()
+	var res sql.Result
+	var err error
+	id := cid
+	if m.table == "cases" {
+		res, err = a.exec(fmt.Sprintf(`UPDATE cases SET %s = ?, %s = %s + 1, updated_at = ?, events = events + 1 WHERE id = ? AND %s = ?`, m.col, m.ver, m.ver, m.ver),
+			value, at, cid, e.BaseVersion)
+	} else {
+		id = entity[0]
+		res, err = a.exec(fmt.Sprintf(`UPDATE facts SET %s = ?, %s = %s + 1 WHERE id = ? AND case_id = ? AND %s = ?`, m.col, m.ver, m.ver, m.ver),
+			value, id, cid, e.BaseVersion)
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		q, args := fmt.Sprintf(`SELECT %s FROM facts WHERE id = ? AND case_id = ?`, m.ver), []any{id, cid}
+		if m.table == "cases" {
+			q, args = fmt.Sprintf(`SELECT %s FROM cases WHERE id = ?`, m.ver), []any{cid}
+		}
+		var ver int64
+		err := a.tx.QueryRowContext(a.ctx, q, args...).Scan(&ver)
+		if errors.Is(err, sql.ErrNoRows) {
+			return unknown(m.table)
+		}
+		if err != nil {
+			return err
+		}
+		return &cases.ValidationError{Field: string(m.field), Code: cases.CodeConflict,
+			Message: "这一项刚被修改过，请刷新后再改。", Detail: fmt.Sprintf("based on version %d, current %d", e.BaseVersion, ver)}
+	}
+	if m.table != "cases" {
+		if err := a.execOne("case", `UPDATE cases SET updated_at = ?, events = events + 1 WHERE id = ?`, at, cid); err != nil {
+			return err
+		}
+	}
+	return a.resolve(cid, m.field, id)
+}
+
+// resolve marks the open conflicts on a field as decided.
+func (a *appender) resolve(cid string, f cases.Field, entity string) error {
+	_, err := a.exec(`UPDATE conflicts SET resolved = 1 WHERE case_id = ? AND field = ? AND entity_id = ? AND resolved = 0`, cid, string(f), entity)
+	return err
+}
+
+func (a *appender) linkTargets(cid, evidence, fact string) error {
+	var n int
+	if err := a.tx.QueryRowContext(a.ctx, `SELECT (SELECT count(*) FROM facts WHERE id = ? AND case_id = ?)`, fact, cid).Scan(&n); err != nil {
+		return err
+	}
+	if n != 1 {
+		return unknown("fact")
+	}
+	if err := a.tx.QueryRowContext(a.ctx, `SELECT count(*) FROM evidence WHERE id = ? AND case_id = ?`, evidence, cid).Scan(&n); err != nil {
+		return err
+	}
+	if n != 1 {
+		return unknown("evidence")
+	}
+	return nil
+}
+
+func (a *appender) link(cid, evidence, fact string) error {
+	if err := a.linkTargets(cid, evidence, fact); err != nil {
+		return err
+	}
+	_, err := a.exec(`INSERT OR IGNORE INTO evidence_facts (evidence_id, fact_id) VALUES (?, ?)`, evidence, fact)
+	return err
+}
+
+// index adds an event's text to the search index under the event's seq.
+func (a *appender) index(seq int64, texts ...string) error {
+	body := indexText(strings.Join(texts, " "))
+	if body == "" {
+		return nil
+	}
+	_, err := a.exec(`INSERT INTO search (rowid, body) VALUES (?, ?)`, seq, body)
+	return err
+}

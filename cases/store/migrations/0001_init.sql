@@ -1,0 +1,163 @@
+-- The event log, its outbox, the projections read by the desk, and the
+-- search index. Times are UTC milliseconds since the Unix epoch; 0 means
+-- "not set". IDs are UUID text.
+
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) STRICT;
+
+-- Append-only. seq is the local order of application; (device_id,
+-- device_seq) with prev_hash/hash forms each device's hash chain.
+CREATE TABLE events (
+	seq          INTEGER PRIMARY KEY,
+	id           TEXT NOT NULL UNIQUE,
+	case_id      TEXT NOT NULL,
+	type         TEXT NOT NULL,
+	payload      TEXT NOT NULL,
+	actor        TEXT NOT NULL,
+	device_id    TEXT NOT NULL,
+	device_seq   INTEGER NOT NULL,
+	base_version INTEGER NOT NULL,
+	at           INTEGER NOT NULL,
+	prev_hash    TEXT NOT NULL,
+	hash         TEXT NOT NULL,
+	UNIQUE (device_id, device_seq)
+) STRICT;
+CREATE INDEX events_case ON events (case_id, seq);
+
+-- Events not yet acknowledged by the hub.
+CREATE TABLE outbox (
+	event_seq INTEGER PRIMARY KEY
+) STRICT;
+
+CREATE TABLE cases (
+	n                  INTEGER PRIMARY KEY,
+	id                 TEXT NOT NULL UNIQUE,
+	provisional_number TEXT NOT NULL,
+	official_number    TEXT NOT NULL DEFAULT '',
+	channel            TEXT NOT NULL,
+	category           TEXT NOT NULL,
+	summary            TEXT NOT NULL,
+	signers            INTEGER NOT NULL,
+	status             TEXT NOT NULL,
+	status_ver         INTEGER NOT NULL DEFAULT 0,
+	mediation_level    TEXT NOT NULL,
+	level_ver          INTEGER NOT NULL DEFAULT 0,
+	assignee           TEXT NOT NULL DEFAULT '',
+	assignee_ver       INTEGER NOT NULL DEFAULT 0,
+	category_ver       INTEGER NOT NULL DEFAULT 0,
+	intensity          INTEGER NOT NULL DEFAULT 0,
+	intensity_level    TEXT NOT NULL DEFAULT 'green',
+	created_at         INTEGER NOT NULL,
+	updated_at         INTEGER NOT NULL,
+	events             INTEGER NOT NULL
+) STRICT;
+CREATE INDEX cases_updated ON cases (updated_at DESC, id);
+CREATE INDEX cases_status ON cases (status, updated_at DESC);
+
+CREATE TABLE parties (
+	n             INTEGER PRIMARY KEY,
+	id            TEXT NOT NULL UNIQUE,
+	case_id       TEXT NOT NULL,
+	role          TEXT NOT NULL,
+	name          TEXT NOT NULL,
+	id_number     TEXT NOT NULL,
+	phone         TEXT NOT NULL,
+	address       TEXT NOT NULL,
+	village       TEXT NOT NULL,
+	added_at      INTEGER NOT NULL,
+	superseded_by TEXT NOT NULL DEFAULT '',
+	withdrawn     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX parties_case ON parties (case_id);
+
+CREATE TABLE facts (
+	n             INTEGER PRIMARY KEY,
+	id            TEXT NOT NULL UNIQUE,
+	case_id       TEXT NOT NULL,
+	text          TEXT NOT NULL,
+	status        TEXT NOT NULL,
+	status_ver    INTEGER NOT NULL DEFAULT 0,
+	ord           REAL NOT NULL,
+	ord_ver       INTEGER NOT NULL DEFAULT 0,
+	supersedes    TEXT NOT NULL DEFAULT '', -- space-separated fact ids
+	superseded_by TEXT NOT NULL DEFAULT '',
+	added_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX facts_case ON facts (case_id);
+
+CREATE TABLE evidence (
+	n             INTEGER PRIMARY KEY,
+	id            TEXT NOT NULL UNIQUE,
+	case_id       TEXT NOT NULL,
+	sha256        TEXT NOT NULL,
+	file_name     TEXT NOT NULL,
+	media_type    TEXT NOT NULL,
+	size          INTEGER NOT NULL,
+	document_date TEXT NOT NULL,
+	added_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX evidence_case ON evidence (case_id);
+
+CREATE TABLE evidence_facts (
+	n           INTEGER PRIMARY KEY,
+	evidence_id TEXT NOT NULL,
+	fact_id     TEXT NOT NULL,
+	UNIQUE (evidence_id, fact_id)
+) STRICT;
+
+CREATE TABLE followups (
+	n            INTEGER PRIMARY KEY,
+	id           TEXT NOT NULL UNIQUE,
+	case_id      TEXT NOT NULL,
+	kind         TEXT NOT NULL,
+	due          INTEGER NOT NULL,
+	done_at      INTEGER NOT NULL DEFAULT 0,
+	outcome      TEXT NOT NULL DEFAULT '',
+	satisfaction TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX followups_case ON followups (case_id);
+CREATE INDEX followups_open ON followups (due) WHERE done_at = 0;
+
+CREATE TABLE notes (
+	n       INTEGER PRIMARY KEY,
+	id      TEXT NOT NULL UNIQUE,
+	case_id TEXT NOT NULL,
+	text    TEXT NOT NULL,
+	actor   TEXT NOT NULL,
+	at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX notes_case ON notes (case_id);
+
+CREATE TABLE steps (
+	case_id TEXT NOT NULL,
+	step    INTEGER NOT NULL,
+	done    INTEGER NOT NULL,
+	at      INTEGER NOT NULL,
+	PRIMARY KEY (case_id, step)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE conflicts (
+	n         INTEGER PRIMARY KEY,
+	case_id   TEXT NOT NULL,
+	field     TEXT NOT NULL,
+	entity_id TEXT NOT NULL,
+	kept      TEXT NOT NULL,
+	other     TEXT NOT NULL,
+	event_id  TEXT NOT NULL,
+	resolved  INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX conflicts_case ON conflicts (case_id, field, entity_id);
+
+-- Evidence files kept under the blob directory, named by SHA-256.
+CREATE TABLE blobs (
+	sha256     TEXT PRIMARY KEY,
+	size       INTEGER NOT NULL,
+	media_type TEXT NOT NULL,
+	stored_at  INTEGER NOT NULL
+) STRICT;
+
+-- Case text as character bigrams (see search.go); rowid = events.seq of
+-- the event that carried the text.
+CREATE VIRTUAL TABLE search USING fts5 (body, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 0');
