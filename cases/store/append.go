@@ -329,7 +329,7 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 
 // mutable describes a mutable field's columns.
 type mutable struct {
-	field          cases.Field
+	field           cases.Field
 	table, col, ver string
 }
 

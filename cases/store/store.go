@@ -169,7 +169,7 @@ func inspect(path string) error {
 	}
 	if latest := len(mustMigrations()); version > latest {
 		return &OpenError{Path: path, Kind: NewerSchema,
-			Err: fmt.Errorf("schema version %d, this program knows up to %d", version, latest),
+			Err:     fmt.Errorf("schema version %d, this program knows up to %d", version, latest),
 			Message: fmt.Sprintf("该数据库由更新版本的接访台创建（数据版本 %d，本程序最高支持 %d）。文件未被改动。请升级接访台后再打开。", version, latest)}
 	}
 	return nil
