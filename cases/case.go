@@ -277,3 +277,16 @@ type Listing struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
+
+// ListQuery selects a page of the case list, newest change first.
+type ListQuery struct {
+	Limit  int     // default 50
+	Status Status  // "" for all
+	After  *Cursor // the last row of the previous page
+}
+
+// Cursor marks a position in the case list: the last row seen.
+type Cursor struct {
+	UpdatedAt time.Time
+	ID        uuid.UUID
+}

@@ -10,6 +10,8 @@
 #   SETTLE        seconds between window-up and screenshot (default 3)
 #   XVFB_SCREEN   Xvfb screen geometry                     (default 1366x768x24)
 #   WINE_LOG      wine's stdout/stderr                     (default dist/wine-launch.log)
+#   APP_DATA      Unix dir given to the app as APPDATA/LOCALAPPDATA parent, kept after
+#                 the run (default: a fresh temp dir, removed at the end)
 #
 # Wine 8.0 (Debian 12) facts this relies on:
 #   - Go >= 1.22 needs bcryptprimitives.dll!ProcessPrng, which wine 8.0 lacks:
@@ -114,12 +116,14 @@ cp -f "$font" "$win/Fonts/msyh.ttc"
 # Fresh per-run app data. Wine resets APPDATA/LOCALAPPDATA from the prefix's
 # registry, so exported Unix variables do not reach the app: a small batch
 # file sets them and then runs the exe (cmd waits for it inside a batch).
-mkdir -p "$tmp/appdata/Roaming" "$tmp/appdata/Local"
+appdata=${APP_DATA:-$tmp/appdata}
+mkdir -p "$appdata/Roaming" "$appdata/Local"
+appdata=$(realpath "$appdata")
 winpath() { "$WINE" winepath -w "$1" 2>/dev/null; }
 printf '@echo off\r\nset "APPDATA=%s"\r\nset "LOCALAPPDATA=%s"\r\n"%s"\r\n' \
-  "$(winpath "$tmp/appdata/Roaming")" "$(winpath "$tmp/appdata/Local")" \
+  "$(winpath "$appdata/Roaming")" "$(winpath "$appdata/Local")" \
   "$(winpath "$(realpath "$EXE")")" >"$tmp/run.cmd"
-log "app data in $tmp/appdata (APPDATA, LOCALAPPDATA)"
+log "app data in $appdata (APPDATA=Roaming, LOCALAPPDATA=Local)"
 
 # --- launch and wait for the window ------------------------------------------
 mkdir -p "$(dirname "$WINE_LOG")" "$(dirname "$SCREENSHOT")"

@@ -266,19 +266,6 @@ func scanEvent(r *sql.Rows) (cases.Event, int64, error) {
 	return e, seq, nil
 }
 
-// ListQuery selects a page of the case list, newest change first.
-type ListQuery struct {
-	Limit  int          // default 50
-	Status cases.Status // "" for all
-	After  *Cursor      // the last row of the previous page
-}
-
-// Cursor marks a position in the case list.
-type Cursor struct {
-	UpdatedAt time.Time
-	ID        uuid.UUID
-}
-
 const listingColumns = `id, provisional_number, official_number, channel, category, substr(summary, 1, 120), status, mediation_level, signers, intensity, intensity_level, created_at, updated_at`
 
 func scanListing(r *sql.Rows) (cases.Listing, error) {
@@ -299,7 +286,7 @@ func scanListing(r *sql.Rows) (cases.Listing, error) {
 }
 
 // ListCases returns a page of cases, most recently changed first.
-func (s *Store) ListCases(ctx context.Context, q ListQuery) ([]cases.Listing, error) {
+func (s *Store) ListCases(ctx context.Context, q cases.ListQuery) ([]cases.Listing, error) {
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}

@@ -230,12 +230,12 @@ func TestListNewestFirstWithCursor(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	page, err := s.ListCases(ctx, ListQuery{Limit: 4})
+	page, err := s.ListCases(ctx, cases.ListQuery{Limit: 4})
 	if err != nil || len(page) != 4 || page[0].ID != ids[6] {
 		t.Fatalf("first page: %v %v", page, err)
 	}
 	last := page[3]
-	next, err := s.ListCases(ctx, ListQuery{Limit: 4, After: &Cursor{UpdatedAt: last.UpdatedAt, ID: last.ID}})
+	next, err := s.ListCases(ctx, cases.ListQuery{Limit: 4, After: &cases.Cursor{UpdatedAt: last.UpdatedAt, ID: last.ID}})
 	if err != nil || len(next) != 3 || next[2].ID != ids[0] {
 		t.Fatalf("second page: %v %v", next, err)
 	}

@@ -1,0 +1,227 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"jiefang/cases"
+)
+
+// searchDelay is how long typing must pause before a search runs.
+const searchDelay = 250 * time.Millisecond
+
+// homeScreen is the case list with search and the 新接待 button.
+type homeScreen struct {
+	win  fyne.Window
+	deps Deps
+
+	search  *widget.Entry
+	newCase *widget.Button
+	list    *widget.List
+	status  *widget.Label
+	empty   *widget.Label
+
+	rows []cases.Listing // shown rows; touched only on the UI goroutine
+	gen  int             // bumps with each load; late results of older loads are dropped
+
+	mu    sync.Mutex
+	timer *time.Timer
+}
+
+func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
+	h := &homeScreen{win: win, deps: deps}
+	h.search = widget.NewEntry()
+	h.search.SetPlaceHolder(lang.L("搜索案件：事由、姓名、村名……"))
+	h.search.OnChanged = h.onSearchChanged
+	h.newCase = widget.NewButtonWithIcon(lang.L("新接待"), theme.ContentAddIcon(), h.onNewReception)
+	h.newCase.Importance = widget.HighImportance
+	h.status = widget.NewLabel("")
+	h.empty = widget.NewLabel("")
+	h.empty.Alignment = fyne.TextAlignCenter
+	h.list = widget.NewList(
+		func() int { return len(h.rows) },
+		newCaseRow,
+		func(i widget.ListItemID, o fyne.CanvasObject) { fillCaseRow(o, h.rows[i]) },
+	)
+	return h
+}
+
+func (h *homeScreen) content() fyne.CanvasObject {
+	top := container.NewBorder(nil, nil, nil, h.newCase, h.search)
+	return container.NewBorder(
+		container.NewPadded(top),
+		container.NewPadded(h.status),
+		nil, nil,
+		container.NewStack(h.list, container.NewCenter(h.empty)),
+	)
+}
+
+// refresh reloads the list for the current search text.
+func (h *homeScreen) refresh() { h.load(strings.TrimSpace(h.search.Text)) }
+
+func (h *homeScreen) onSearchChanged(text string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.timer != nil {
+		h.timer.Stop()
+	}
+	q := strings.TrimSpace(text)
+	h.timer = time.AfterFunc(searchDelay, func() { fyne.Do(func() { h.load(q) }) })
+}
+
+// load fetches rows off the UI goroutine and shows them; it must be
+// called on the UI goroutine.
+func (h *homeScreen) load(query string) {
+	h.gen++
+	gen := h.gen
+	go func() {
+		rows, err := h.fetch(query)
+		fyne.Do(func() {
+			if gen != h.gen {
+				return // a newer load has started
+			}
+			if err != nil {
+				h.status.SetText(lang.L("读取案件失败：") + err.Error())
+				return
+			}
+			h.show(query, rows)
+		})
+	}()
+}
+
+// fetch reads the rows for a query: the most recently changed cases, or
+// the search results. It runs off the UI goroutine.
+func (h *homeScreen) fetch(query string) ([]cases.Listing, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if query == "" {
+		return h.deps.Cases.ListCases(ctx, cases.ListQuery{Limit: 500})
+	}
+	return h.deps.Cases.Search(ctx, query, 200)
+}
+
+func (h *homeScreen) show(query string, rows []cases.Listing) {
+	h.rows = rows
+	h.list.Refresh()
+	h.list.ScrollToTop()
+	switch {
+	case len(rows) == 0 && query != "":
+		h.empty.SetText(fmt.Sprintf(lang.L("没有找到含“%s”的案件。"), query))
+	case len(rows) == 0:
+		h.empty.SetText(lang.L("还没有案件。点“新接待”登记第一件。"))
+	default:
+		h.empty.SetText("")
+	}
+	h.updateStatus(query)
+}
+
+func (h *homeScreen) updateStatus(query string) {
+	actor, _ := h.deps.Cases.Actor(context.Background())
+	if actor == "" {
+		actor = lang.L("未填写")
+	}
+	shown := fmt.Sprintf(lang.L("最近更新的 %d 件"), len(h.rows))
+	if query != "" {
+		shown = fmt.Sprintf(lang.L("找到 %d 件"), len(h.rows))
+	}
+	h.status.SetText(fmt.Sprintf(lang.L("设备 %s · 工作人员 %s · %s"), h.deps.DeviceCode, actor, shown))
+}
+
+func (h *homeScreen) showMessage(title, msg string) {
+	dialog.ShowInformation(title, msg, h.win)
+}
+
+// onNewReception opens the intake form; the staff name comes first.
+func (h *homeScreen) onNewReception() {
+	actor, err := h.deps.Cases.Actor(context.Background())
+	if err != nil {
+		dialog.ShowError(err, h.win)
+		return
+	}
+	if actor == "" {
+		h.askStaff(h.onNewReception)
+		return
+	}
+	newIntakeForm(h.win, h.deps.Cases, h.onCaseCreated).show()
+}
+
+func (h *homeScreen) onCaseCreated(number string) {
+	h.search.SetText("")
+	h.refresh()
+	h.showMessage(lang.L("已登记"), fmt.Sprintf(lang.L("已创建案件 %s。"), number))
+}
+
+// askStaffIfNeeded asks for the staff member's name on first start.
+func (h *homeScreen) askStaffIfNeeded() {
+	if actor, err := h.deps.Cases.Actor(context.Background()); err == nil && actor == "" {
+		h.askStaff(nil)
+	}
+}
+
+func (h *homeScreen) askStaff(then func()) {
+	newStaffPrompt(h.win, h.deps.Cases, func() {
+		h.updateStatus(strings.TrimSpace(h.search.Text))
+		if then != nil {
+			then()
+		}
+	}).show()
+}
+
+// A case row: number and status word on the first line, category and
+// summary on the second, date and intensity on the right.
+func newCaseRow() fyne.CanvasObject {
+	number := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	status := widget.NewLabel("")
+	summary := widget.NewLabel("")
+	summary.Truncation = fyne.TextTruncateEllipsis
+	date := widget.NewLabel("")
+	badge := canvas.NewRectangle(color.Transparent)
+	badge.SetMinSize(fyne.NewSize(6, 6))
+	intensity := widget.NewLabel("")
+	right := container.NewVBox(date, intensity)
+	first := container.NewHBox(number, status)
+	return container.NewBorder(nil, nil, badge, right, container.NewVBox(first, summary))
+}
+
+func fillCaseRow(o fyne.CanvasObject, l cases.Listing) {
+	c := o.(*fyne.Container)
+	center := c.Objects[0].(*fyne.Container)
+	badge := c.Objects[1].(*canvas.Rectangle)
+	right := c.Objects[2].(*fyne.Container)
+	first := center.Objects[0].(*fyne.Container)
+	first.Objects[0].(*widget.Label).SetText(l.Number)
+	first.Objects[1].(*widget.Label).SetText(l.Status.Label() + " · " + l.MediationLevel.Label() + lang.L("级") + " · " + l.Channel.Label())
+	cat := l.Category
+	if cat == "" {
+		cat = lang.L("未分类")
+	}
+	center.Objects[1].(*widget.Label).SetText("【" + cat + "】" + l.Summary)
+	right.Objects[0].(*widget.Label).SetText(cases.Local(l.UpdatedAt).Format("2006-01-02 15:04"))
+	right.Objects[1].(*widget.Label).SetText(fmt.Sprintf(lang.L("强度 %d %s"), l.Intensity, l.IntensityLevel.Label()))
+	badge.FillColor = intensityColor(l.IntensityLevel)
+	badge.Refresh()
+}
+
+// intensityColor is the band's colour; the word is always shown beside it.
+func intensityColor(l cases.IntensityLevel) color.Color {
+	switch l {
+	case cases.IntensityRed:
+		return color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+	case cases.IntensityAmber:
+		return color.NRGBA{R: 0xef, G: 0x9a, B: 0x00, A: 0xff}
+	default:
+		return color.NRGBA{R: 0x2e, G: 0x7d, B: 0x32, A: 0xff}
+	}
+}

@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"jiefang/cases"
+)
+
+// Categories offered in the intake form; staff may type another.
+var intakeCategories = []string{"征地补偿", "宅基地", "社保", "采光", "噪音", "祖坟", "执行难", "拖欠工资", "拆迁安置", "环境污染", "邻里纠纷", "其他"}
+
+// intakeForm registers a new case: channel, category, the petitioner's
+// request in their words, and the signer count of a collective petition.
+// A refused form comes back with everything typed still in it.
+type intakeForm struct {
+	win     fyne.Window
+	cases   CaseStore
+	created func(number string)
+
+	channel  *widget.RadioGroup
+	category *widget.SelectEntry
+	summary  *widget.Entry
+	signers  *widget.Entry
+	form     *dialog.FormDialog
+}
+
+func newIntakeForm(win fyne.Window, cs CaseStore, created func(number string)) *intakeForm {
+	f := &intakeForm{win: win, cases: cs, created: created}
+	labels := make([]string, len(cases.Channels))
+	for i, c := range cases.Channels {
+		labels[i] = c.Label()
+	}
+	f.channel = widget.NewRadioGroup(labels, nil)
+	f.channel.Horizontal = true
+	f.channel.Required = true
+	f.channel.SetSelected(cases.ChannelVisit.Label())
+	f.category = widget.NewSelectEntry(intakeCategories)
+	f.category.SetPlaceHolder(lang.L("选择或输入类别"))
+	f.summary = widget.NewMultiLineEntry()
+	f.summary.SetPlaceHolder(lang.L("信访人的诉求，尽量用他自己的话"))
+	f.summary.SetMinRowsVisible(5)
+	f.summary.Wrapping = fyne.TextWrapWord
+	f.signers = widget.NewEntry()
+	f.signers.SetPlaceHolder(lang.L("个人来访可不填"))
+	return f
+}
+
+func (f *intakeForm) show() {
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("渠道"), f.channel),
+		widget.NewFormItem(lang.L("类别"), f.category),
+		widget.NewFormItem(lang.L("诉求摘要"), f.summary),
+		widget.NewFormItem(lang.L("联名人数"), f.signers),
+	}
+	f.form = dialog.NewForm(lang.L("新接待"), lang.L("登记"), lang.L("取消"), items, func(ok bool) {
+		if ok {
+			f.onSubmit()
+		}
+	}, f.win)
+	f.form.Resize(fyne.NewSize(640, 420))
+	f.form.Show()
+}
+
+// event builds the case.opened event from the form, or says what to fix.
+func (f *intakeForm) event() (cases.Event, error) {
+	var ch cases.Channel
+	for _, c := range cases.Channels {
+		if c.Label() == f.channel.Selected {
+			ch = c
+		}
+	}
+	signers := 0
+	if s := strings.TrimSpace(f.signers.Text); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return cases.Event{}, &cases.ValidationError{Field: "case.signers", Code: cases.CodeInvalid, Message: "联名人数请填写数字，如 12；个人来访可不填。"}
+		}
+		signers = n
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return cases.Event{}, err
+	}
+	return cases.NewEvent(id, &cases.Opened{
+		Channel: ch, Category: strings.TrimSpace(f.category.Text),
+		Summary: strings.TrimSpace(f.summary.Text), Signers: signers,
+	})
+}
+
+func (f *intakeForm) onSubmit() {
+	e, err := f.event()
+	if err != nil {
+		f.refuse(err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	stored, err := f.cases.Append(ctx, e)
+	if err != nil {
+		f.refuse(err)
+		return
+	}
+	var o cases.Opened
+	if p, err := cases.Decode(stored[0]); err == nil {
+		o = *p.(*cases.Opened)
+	}
+	f.created(o.Number)
+}
+
+// refuse explains what is wrong and brings the form back as it was.
+func (f *intakeForm) refuse(err error) {
+	msg := err.Error()
+	if v, ok := cases.AsValidation(err); ok && v.Message != "" {
+		msg = v.Message
+	}
+	d := dialog.NewError(errors.New(msg), f.win)
+	d.SetOnClosed(f.show)
+	d.Show()
+}

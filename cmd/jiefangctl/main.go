@@ -1,0 +1,23 @@
+// Command jiefangctl is the desk's admin and batch tool: demo data,
+// integrity checks, statistics, case listings and benchmarks. It never
+// imports Fyne.
+//
+//	jiefangctl demo   --db PATH --cases N [--seed S]
+//	jiefangctl verify --db PATH
+//	jiefangctl stats  --db PATH --json
+//	jiefangctl cases  --db PATH --json [--limit N]
+//	jiefangctl bench  --db PATH --json
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
