@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,6 +79,13 @@ func (s *Store) Append(ctx context.Context, evs ...cases.Event) ([]cases.Event, 
 		head = chainHead{seq: e.DeviceSeq, hash: e.Hash}
 		out[i] = e
 	}
+	if err := a.flush(); err != nil {
+		return nil, err
+	}
+	if _, err := a.exec(`INSERT INTO meta (key, value) VALUES ('`+metaChainHead+`', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+		fmt.Sprintf("%d %s", head.seq, head.hash)); err != nil {
+		return nil, fmt.Errorf("store: chain head: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: commit append: %w", err)
 	}
@@ -90,25 +98,113 @@ type appender struct {
 	s     *Store
 	tx    *sql.Tx
 	ctx   context.Context
-	fresh []string // statements run unprepared, to prepare after the transaction
+	fresh []string                // statements run unprepared, to prepare after the transaction
+	txs   map[*sql.Stmt]*sql.Stmt // prepared statements bound to this transaction
+
+	// Each case an append touches gets its updated_at and event count
+	// written once, at the end, however many events it received.
+	touched map[string]*touch
+	order   []string
+
+	firstSeq, lastSeq int64          // the events added, for the outbox
+	numbers           map[string]int // provisional number counters by day
 }
 
-// exec runs a statement, prepared on the writer connection if it has been
-// seen before. The one writer connection is busy with the transaction, so
-// a new statement runs unprepared now and is prepared once it is free.
+type touch struct {
+	at     int64 // the last event's time
+	events int64
+	seq    int64    // the first event that carried text
+	texts  []string // text for the search index
+}
+
+// touch counts an event against its case.
+func (a *appender) touch(cid string, at int64) *touch {
+	t, ok := a.touched[cid]
+	if !ok {
+		if a.touched == nil {
+			a.touched = map[string]*touch{}
+		}
+		t = &touch{}
+		a.touched[cid] = t
+		a.order = append(a.order, cid)
+	}
+	t.at = at
+	t.events++
+	return t
+}
+
+// flush ends an append: for each case touched, its last change time,
+// event count and search text, written once however many events it got
+// (a case that does not exist fails the append); then the outbox row for
+// the events added.
+func (a *appender) flush() error {
+	for _, cid := range a.order {
+		t := a.touched[cid]
+		if err := a.execOne("case", `UPDATE cases SET updated_at = ?, events = events + ? WHERE id = ?`, t.at, t.events, cid); err != nil {
+			return fmt.Errorf("store: append to case %s: %w", cid, err)
+		}
+		if body := indexText(strings.Join(t.texts, "\n")); body != "" {
+			if _, err := a.exec(`INSERT INTO search (rowid, body) VALUES (?, ?)`, t.seq, body); err != nil {
+				return fmt.Errorf("store: index case %s: %w", cid, err)
+			}
+		}
+	}
+	for day, n := range a.numbers {
+		if _, err := a.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+			"number/"+day, strconv.Itoa(n)); err != nil {
+			return fmt.Errorf("store: case number: %w", err)
+		}
+	}
+	if a.firstSeq != 0 {
+		if _, err := a.exec(`INSERT INTO outbox (first_seq, last_seq) VALUES (?, ?)`, a.firstSeq, a.lastSeq); err != nil {
+			return fmt.Errorf("store: outbox: %w", err)
+		}
+	}
+	return nil
+}
+
+// stmt returns the statement bound to this transaction if it was prepared
+// on the writer connection before, or nil. The one writer connection is
+// busy with the transaction, so a statement seen for the first time runs
+// unprepared now and is prepared once the connection is free.
+func (a *appender) stmt(query string) *sql.Stmt {
+	st, ok := a.s.stmts[query]
+	if !ok {
+		a.fresh = append(a.fresh, query)
+		return nil
+	}
+	bound := a.txs[st]
+	if bound == nil {
+		if a.txs == nil {
+			a.txs = map[*sql.Stmt]*sql.Stmt{}
+		}
+		bound = a.tx.StmtContext(a.ctx, st)
+		a.txs[st] = bound
+	}
+	return bound
+}
+
+// exec runs a statement of the append.
 func (a *appender) exec(query string, args ...any) (sql.Result, error) {
 	var res sql.Result
 	var err error
-	if st, ok := a.s.stmts[query]; ok {
-		res, err = a.tx.StmtContext(a.ctx, st).ExecContext(a.ctx, args...)
+	if st := a.stmt(query); st != nil {
+		res, err = st.ExecContext(a.ctx, args...)
 	} else {
-		a.fresh = append(a.fresh, query)
 		res, err = a.tx.ExecContext(a.ctx, query, args...)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", firstLine(query), err)
 	}
 	return res, nil
+}
+
+// queryRow runs a query of the append that returns one row.
+func (a *appender) queryRow(query string, args ...any) *sql.Row {
+	if st := a.stmt(query); st != nil {
+		return st.QueryRowContext(a.ctx, args...)
+	}
+	return a.tx.QueryRowContext(a.ctx, query, args...)
 }
 
 // prepareNew prepares the statements first seen in this transaction; it
@@ -162,30 +258,51 @@ func (a *appender) insertEvent(e cases.Event) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: insert event %s: %w", e.ID, err)
 	}
-	if _, err := a.exec(`INSERT INTO outbox (event_seq) VALUES (?)`, seq); err != nil {
-		return 0, fmt.Errorf("store: outbox %s: %w", e.ID, err)
+	if a.firstSeq == 0 {
+		a.firstSeq = seq
 	}
+	a.lastSeq = seq
 	return seq, nil
 }
 
 // provisionalNumber takes the next number of this device for the day of
-// at in China time: CODE-YYYYMMDD-NNNN.
+// at in China time: CODE-YYYYMMDD-NNNN. The day's counter is read once per
+// append and written back by flush, in the same transaction.
 func (a *appender) provisionalNumber(at time.Time) (string, error) {
 	day := cases.Local(at).Format("20060102")
-	var n string
-	if err := a.tx.QueryRowContext(a.ctx, `INSERT INTO meta (key, value) VALUES (?, '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`, "number/"+day).Scan(&n); err != nil {
-		return "", fmt.Errorf("store: case number: %w", err)
+	n, ok := a.numbers[day]
+	if !ok {
+		var v string
+		err := a.queryRow(`SELECT value FROM meta WHERE key = ?`, "number/"+day).Scan(&v)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("store: case number: %w", err)
+		}
+		if v != "" {
+			if n, err = strconv.Atoi(v); err != nil {
+				return "", fmt.Errorf("store: case number counter %q: %w", v, err)
+			}
+		}
+		if a.numbers == nil {
+			a.numbers = map[string]int{}
+		}
 	}
-	return fmt.Sprintf("%s-%s-%04s", a.s.device.Code, day, n), nil
+	n++
+	a.numbers[day] = n
+	return fmt.Sprintf("%s-%s-%04d", a.s.device.Code, day, n), nil
 }
 
 // project applies one event to the projections; it must agree with
 // cases.Apply, which verify checks.
 func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 	cid, at := e.CaseID.String(), e.At.UnixMilli()
-	touch := func() error {
-		return a.execOne("case", `UPDATE cases SET updated_at = ?, events = events + 1 WHERE id = ?`, at, cid)
+	t := a.touch(cid, at)
+	touch := func() error { return nil } // counted by a.touch, written once per case by flush
+	index := func(texts ...string) error {
+		if t.seq == 0 {
+			t.seq = seq
+		}
+		t.texts = append(t.texts, texts...)
+		return nil
 	}
 	switch p := p.(type) {
 	case *cases.Opened:
@@ -194,17 +311,17 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 			level = cases.LevelTownship
 		}
 		if _, err := a.exec(`INSERT INTO cases (id, provisional_number, channel, category, summary, signers, status, mediation_level, created_at, updated_at, events)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
 			cid, p.Number, string(p.Channel), p.Category, p.Summary, p.Signers, string(cases.StatusReceived), string(level), at, at); err != nil {
 			return err
 		}
-		return a.index(seq, p.Category, p.Summary)
+		return index(p.Category, p.Summary)
 	case *cases.Revised:
-		if err := a.execOne("case", `UPDATE cases SET channel = ?, summary = ?, signers = ?, updated_at = ?, events = events + 1 WHERE id = ?`,
-			string(p.Channel), p.Summary, p.Signers, at, cid); err != nil {
+		if err := a.execOne("case", `UPDATE cases SET channel = ?, summary = ?, signers = ? WHERE id = ?`,
+			string(p.Channel), p.Summary, p.Signers, cid); err != nil {
 			return err
 		}
-		return a.index(seq, p.Summary)
+		return index(p.Summary)
 	case *cases.StatusChanged:
 		return a.change(e, caseStatus, string(p.Status))
 	case *cases.LevelChanged:
@@ -214,10 +331,10 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 	case *cases.CategoryChanged:
 		return a.change(e, caseCategory, p.Category)
 	case *cases.Numbered:
-		return a.execOne("case", `UPDATE cases SET official_number = ?, updated_at = ?, events = events + 1 WHERE id = ?`, p.Number, at, cid)
+		return a.execOne("case", `UPDATE cases SET official_number = ? WHERE id = ?`, p.Number, cid)
 	case *cases.IntensityScored:
-		return a.execOne("case", `UPDATE cases SET intensity = ?, intensity_level = ?, updated_at = ?, events = events + 1 WHERE id = ?`,
-			p.Score, string(p.Level), at, cid)
+		return a.execOne("case", `UPDATE cases SET intensity = ?, intensity_level = ? WHERE id = ?`,
+			p.Score, string(p.Level), cid)
 	case *cases.PartyAdd:
 		if p.Supersedes != uuid.Nil {
 			if err := a.execOne("party", `UPDATE parties SET superseded_by = CASE superseded_by WHEN '' THEN ? ELSE superseded_by END WHERE id = ? AND case_id = ?`,
@@ -225,11 +342,11 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 				return err
 			}
 		}
-		if _, err := a.exec(`INSERT INTO parties (id, case_id, role, name, id_number, phone, address, village, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.PartyID.String(), cid, string(p.Role), p.Name, p.IDNumber, p.Phone, p.Address, p.Village, at); err != nil {
+		if _, err := a.exec(`INSERT INTO parties (id, case_id, seq, role, name, id_number, phone, address, village, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.PartyID.String(), cid, seq, string(p.Role), p.Name, p.IDNumber, p.Phone, p.Address, p.Village, at); err != nil {
 			return err
 		}
-		if err := a.index(seq, p.Name, p.Village); err != nil {
+		if err := index(p.Name, p.Village); err != nil {
 			return err
 		}
 		return touch()
@@ -247,11 +364,11 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 				return err
 			}
 		}
-		if _, err := a.exec(`INSERT INTO facts (id, case_id, text, status, ord, supersedes, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			p.FactID.String(), cid, p.Text, string(p.Status), p.Order, strings.Join(ids, " "), at); err != nil {
+		if _, err := a.exec(`INSERT INTO facts (id, case_id, seq, text, status, ord, supersedes, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.FactID.String(), cid, seq, p.Text, string(p.Status), p.Order, strings.Join(ids, " "), at); err != nil {
 			return err
 		}
-		if err := a.index(seq, p.Text); err != nil {
+		if err := index(p.Text); err != nil {
 			return err
 		}
 		return touch()
@@ -261,18 +378,21 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 		return a.change(e, factOrder, p.Order, p.FactID.String())
 	case *cases.EvidenceAdd:
 		eid := p.EvidenceID.String()
-		if _, err := a.exec(`INSERT INTO evidence (id, case_id, sha256, file_name, media_type, size, document_date, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			eid, cid, p.SHA256, p.FileName, p.MediaType, p.Size, p.DocumentDate, at); err != nil {
+		if _, err := a.exec(`INSERT INTO evidence (id, case_id, seq, sha256, file_name, media_type, size, document_date, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			eid, cid, seq, p.SHA256, p.FileName, p.MediaType, p.Size, p.DocumentDate, at); err != nil {
 			return err
 		}
 		for _, f := range p.Facts {
-			if err := a.link(cid, eid, f.String()); err != nil {
+			if err := a.linkTargets(cid, "", f.String()); err != nil {
+				return err
+			}
+			if _, err := a.exec(`INSERT OR IGNORE INTO evidence_facts (case_id, evidence_id, fact_id, seq) VALUES (?, ?, ?, ?)`, cid, eid, f.String(), seq); err != nil {
 				return err
 			}
 		}
 		return touch()
 	case *cases.EvidenceLink:
-		if err := a.link(cid, p.EvidenceID.String(), p.FactID.String()); err != nil {
+		if err := a.link(cid, p.EvidenceID.String(), p.FactID.String(), seq); err != nil {
 			return err
 		}
 		return touch()
@@ -280,13 +400,13 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 		if err := a.linkTargets(cid, p.EvidenceID.String(), p.FactID.String()); err != nil {
 			return err
 		}
-		if _, err := a.exec(`DELETE FROM evidence_facts WHERE evidence_id = ? AND fact_id = ?`, p.EvidenceID.String(), p.FactID.String()); err != nil {
+		if _, err := a.exec(`DELETE FROM evidence_facts WHERE case_id = ? AND evidence_id = ? AND fact_id = ?`, cid, p.EvidenceID.String(), p.FactID.String()); err != nil {
 			return err
 		}
 		return touch()
 	case *cases.FollowUpSchedule:
-		if _, err := a.exec(`INSERT INTO followups (id, case_id, kind, due) VALUES (?, ?, ?, ?)`,
-			p.FollowUpID.String(), cid, string(p.Kind), p.Due.UnixMilli()); err != nil {
+		if _, err := a.exec(`INSERT INTO followups (id, case_id, seq, kind, due) VALUES (?, ?, ?, ?, ?)`,
+			p.FollowUpID.String(), cid, seq, string(p.Kind), p.Due.UnixMilli()); err != nil {
 			return err
 		}
 		return touch()
@@ -310,10 +430,10 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 		}
 		return touch()
 	case *cases.NoteAdd:
-		if _, err := a.exec(`INSERT INTO notes (id, case_id, text, actor, at) VALUES (?, ?, ?, ?, ?)`, p.NoteID.String(), cid, p.Text, e.Actor, at); err != nil {
+		if _, err := a.exec(`INSERT INTO notes (id, case_id, seq, text, actor, at) VALUES (?, ?, ?, ?, ?, ?)`, p.NoteID.String(), cid, seq, p.Text, e.Actor, at); err != nil {
 			return err
 		}
-		if err := a.index(seq, p.Text); err != nil {
+		if err := index(p.Text); err != nil {
 			return err
 		}
 		return touch()
@@ -346,13 +466,13 @@ var (
 // at the version the change was based on; otherwise the change is refused.
 // entity is the fact id for fact fields.
 func (a *appender) change(e cases.Event, m mutable, value any, entity ...string) error {
-	cid, at := e.CaseID.String(), e.At.UnixMilli()
+	cid := e.CaseID.String()
 	var res sql.Result
 	var err error
 	id := cid
 	if m.table == "cases" {
-		res, err = a.exec(fmt.Sprintf(`UPDATE cases SET %s = ?, %s = %s + 1, updated_at = ?, events = events + 1 WHERE id = ? AND %s = ?`, m.col, m.ver, m.ver, m.ver),
-			value, at, cid, e.BaseVersion)
+		res, err = a.exec(fmt.Sprintf(`UPDATE cases SET %s = ?, %s = %s + 1 WHERE id = ? AND %s = ?`, m.col, m.ver, m.ver, m.ver),
+			value, cid, e.BaseVersion)
 	} else {
 		id = entity[0]
 		res, err = a.exec(fmt.Sprintf(`UPDATE facts SET %s = ?, %s = %s + 1 WHERE id = ? AND case_id = ? AND %s = ?`, m.col, m.ver, m.ver, m.ver),
@@ -367,7 +487,7 @@ func (a *appender) change(e cases.Event, m mutable, value any, entity ...string)
 			q, args = fmt.Sprintf(`SELECT %s FROM cases WHERE id = ?`, m.ver), []any{cid}
 		}
 		var ver int64
-		err := a.tx.QueryRowContext(a.ctx, q, args...).Scan(&ver)
+		err := a.queryRow(q, args...).Scan(&ver)
 		if errors.Is(err, sql.ErrNoRows) {
 			return unknown(m.table)
 		}
@@ -377,29 +497,30 @@ func (a *appender) change(e cases.Event, m mutable, value any, entity ...string)
 		return &cases.ValidationError{Field: string(m.field), Code: cases.CodeConflict,
 			Message: "这一项刚被修改过，请刷新后再改。", Detail: fmt.Sprintf("based on version %d, current %d", e.BaseVersion, ver)}
 	}
-	if m.table != "cases" {
-		if err := a.execOne("case", `UPDATE cases SET updated_at = ?, events = events + 1 WHERE id = ?`, at, cid); err != nil {
-			return err
-		}
-	}
 	return a.resolve(cid, m.field, id)
 }
 
 // resolve marks the open conflicts on a field as decided.
 func (a *appender) resolve(cid string, f cases.Field, entity string) error {
+	if !a.s.openConflicts {
+		return nil
+	}
 	_, err := a.exec(`UPDATE conflicts SET resolved = 1 WHERE case_id = ? AND field = ? AND entity_id = ? AND resolved = 0`, cid, string(f), entity)
 	return err
 }
 
 func (a *appender) linkTargets(cid, evidence, fact string) error {
 	var n int
-	if err := a.tx.QueryRowContext(a.ctx, `SELECT (SELECT count(*) FROM facts WHERE id = ? AND case_id = ?)`, fact, cid).Scan(&n); err != nil {
+	if err := a.queryRow(`SELECT (SELECT count(*) FROM facts WHERE id = ? AND case_id = ?)`, fact, cid).Scan(&n); err != nil {
 		return err
 	}
 	if n != 1 {
 		return unknown("fact")
 	}
-	if err := a.tx.QueryRowContext(a.ctx, `SELECT count(*) FROM evidence WHERE id = ? AND case_id = ?`, evidence, cid).Scan(&n); err != nil {
+	if evidence == "" {
+		return nil // just added
+	}
+	if err := a.queryRow(`SELECT count(*) FROM evidence WHERE id = ? AND case_id = ?`, evidence, cid).Scan(&n); err != nil {
 		return err
 	}
 	if n != 1 {
@@ -408,20 +529,10 @@ func (a *appender) linkTargets(cid, evidence, fact string) error {
 	return nil
 }
 
-func (a *appender) link(cid, evidence, fact string) error {
+func (a *appender) link(cid, evidence, fact string, seq int64) error {
 	if err := a.linkTargets(cid, evidence, fact); err != nil {
 		return err
 	}
-	_, err := a.exec(`INSERT OR IGNORE INTO evidence_facts (evidence_id, fact_id) VALUES (?, ?)`, evidence, fact)
-	return err
-}
-
-// index adds an event's text to the search index under the event's seq.
-func (a *appender) index(seq int64, texts ...string) error {
-	body := indexText(strings.Join(texts, " "))
-	if body == "" {
-		return nil
-	}
-	_, err := a.exec(`INSERT INTO search (rowid, body) VALUES (?, ?)`, seq, body)
+	_, err := a.exec(`INSERT OR IGNORE INTO evidence_facts (case_id, evidence_id, fact_id, seq) VALUES (?, ?, ?, ?)`, cid, evidence, fact, seq)
 	return err
 }

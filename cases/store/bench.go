@@ -127,31 +127,26 @@ func benchWrites(ctx context.Context, src *Store, opts BenchOptions, res *BenchR
 	if err := s.SetActor(ctx, "性能测试"); err != nil {
 		return err
 	}
-	// Cases to add fact cards to: recent ones, or new ones in an empty store.
+	// Batches are whole new cases as a reception produces them (see
+	// SampleCase); single appends are fact cards added to those cases.
 	var ids []uuid.UUID
-	rows, err := s.ListCases(ctx, cases.ListQuery{Limit: 200})
-	if err != nil {
-		return err
-	}
-	for _, l := range rows {
-		ids = append(ids, l.ID)
-	}
-	for len(ids) < 200 {
-		id := uuid.Must(uuid.NewV7())
-		e, err := cases.NewEvent(id, &cases.Opened{Channel: cases.ChannelVisit, Category: "征地补偿", Summary: "性能测试案件"})
-		if err != nil {
-			return err
-		}
-		if _, err := s.Append(ctx, e); err != nil {
-			return err
-		}
-		ids = append(ids, id)
-	}
-	const text = "村里二〇一九年征收承包地三亩，补偿款按每亩两万元计算，至今只发放了一半，其余部分村委会称尚未拨付。"
 	n := 0
+	nextBatch := func(size int) ([]cases.Event, error) {
+		var evs []cases.Event
+		for len(evs) < size {
+			c, err := SampleCase(n)
+			if err != nil {
+				return nil, err
+			}
+			n++
+			ids = append(ids, c[0].CaseID)
+			evs = append(evs, c...)
+		}
+		return evs[:size], nil
+	}
 	fact := func() (cases.Event, error) {
 		n++
-		return cases.NewEvent(ids[n%len(ids)], &cases.FactAdd{FactID: uuid.Must(uuid.NewV7()), Text: text, Status: cases.FactPending, Order: float64(n)})
+		return cases.NewEvent(ids[n%len(ids)], &cases.FactAdd{FactID: uuid.Must(uuid.NewV7()), Text: sampleFact, Status: cases.FactPending, Order: float64(n)})
 	}
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE bench_raw (id TEXT NOT NULL, case_id TEXT NOT NULL, type TEXT NOT NULL,
 		payload TEXT NOT NULL, actor TEXT NOT NULL, device_id TEXT NOT NULL, device_seq INTEGER NOT NULL,
@@ -161,11 +156,10 @@ func benchWrites(ctx context.Context, src *Store, opts BenchOptions, res *BenchR
 	const batch = 1000
 	var appendDur, rawDur time.Duration
 	for b := 0; b < opts.Batches; b++ {
-		evs := make([]cases.Event, batch)
-		for i := range evs {
-			if evs[i], err = fact(); err != nil {
-				return err
-			}
+		// 40 whole receptions of 25 events each.
+		evs, err := nextBatch(batch)
+		if err != nil {
+			return err
 		}
 		t0 := time.Now()
 		stored, err := s.Append(ctx, evs...)
@@ -232,4 +226,58 @@ func p95(v []float64) float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
 	return s[(len(s)*95+99)/100-1]
+}
+
+const sampleFact = "村里二〇一九年征收承包地三亩，补偿款按每亩两万元计算，至今只发放了一半，其余部分村委会称尚未拨付。"
+
+// SampleCase returns the events of one reception as the desk records it:
+// the case opened, petitioner and respondent, five fact cards, an evidence
+// item, the seven steps, a note, acceptance, the three follow-ups: 25
+// events. i varies the text.
+func SampleCase(i int) ([]cases.Event, error) {
+	id := uuid.Must(uuid.NewV7())
+	var evs []cases.Event
+	var base int64
+	add := func(p cases.Payload) error {
+		e, err := cases.NewEvent(id, p)
+		if err != nil {
+			return err
+		}
+		if _, ok := p.(*cases.StatusChanged); ok {
+			e.BaseVersion = base
+			base++
+		}
+		evs = append(evs, e)
+		return nil
+	}
+	cat := []string{"征地补偿", "采光", "社保", "噪音", "拖欠工资"}[i%5]
+	facts := make([]uuid.UUID, 5)
+	steps := []cases.Payload{
+		&cases.Opened{Channel: cases.ChannelVisit, Category: cat, Summary: fmt.Sprintf("第%d件：反映%s问题，要求依法处理。村民称多次反映未果，情绪激动。", i, cat)},
+		&cases.PartyAdd{PartyID: uuid.Must(uuid.NewV7()), Role: cases.RolePetitioner, Name: "张桂兰", IDNumber: "11010519491231002X", Phone: "13800138000", Village: "东山村", Address: "东山村三组12号"},
+		&cases.PartyAdd{PartyID: uuid.Must(uuid.NewV7()), Role: cases.RoleRespondent, Name: "东山村村民委员会"},
+	}
+	for k := range facts {
+		facts[k] = uuid.Must(uuid.NewV7())
+		text := []rune(sampleFact)[:10*(2+k%3)]
+		steps = append(steps, &cases.FactAdd{FactID: facts[k], Text: string(text), Status: cases.FactStatuses[k%3], Order: float64(k)})
+	}
+	steps = append(steps, &cases.EvidenceAdd{EvidenceID: uuid.Must(uuid.NewV7()), SHA256: strings.Repeat("5e", 32), FileName: "征收协议.jpg", MediaType: "image/jpeg", Size: 482113, DocumentDate: "2019-05-01", Facts: facts[:2]})
+	for k := 1; k <= cases.StepCount; k++ {
+		steps = append(steps, &cases.StepProgress{Step: k, Done: true})
+	}
+	steps = append(steps,
+		&cases.NoteAdd{NoteID: uuid.Must(uuid.NewV7()), Text: "接谈中情绪逐渐平稳，同意等待核实结果。"},
+		&cases.StatusChanged{Status: cases.StatusAccepted},
+		&cases.StatusChanged{Status: cases.StatusInProgress},
+	)
+	for _, k := range cases.FollowUpKinds {
+		steps = append(steps, &cases.FollowUpSchedule{FollowUpID: uuid.Must(uuid.NewV7()), Kind: k, Due: k.DefaultDue(time.Now())})
+	}
+	for _, p := range steps {
+		if err := add(p); err != nil {
+			return nil, err
+		}
+	}
+	return evs, nil
 }

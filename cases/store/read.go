@@ -72,7 +72,7 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 		}
 		return rows.Err()
 	}
-	err = load("parties", `SELECT id, role, name, id_number, phone, address, village, added_at, superseded_by, withdrawn FROM parties WHERE case_id = ? ORDER BY n`,
+	err = load("parties", `SELECT id, role, name, id_number, phone, address, village, added_at, superseded_by, withdrawn FROM parties WHERE case_id = ? ORDER BY seq`,
 		func(r *sql.Rows) error {
 			var p cases.Party
 			var id, sup string
@@ -91,7 +91,7 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 	if err != nil {
 		return c, err
 	}
-	err = load("facts", `SELECT id, text, status, status_ver, ord, ord_ver, supersedes, superseded_by, added_at FROM facts WHERE case_id = ? ORDER BY n`,
+	err = load("facts", `SELECT id, text, status, status_ver, ord, ord_ver, supersedes, superseded_by, added_at FROM facts WHERE case_id = ? ORDER BY seq`,
 		func(r *sql.Rows) error {
 			var f cases.FactCard
 			var id, sups, sup string
@@ -120,7 +120,7 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 	if err != nil {
 		return c, err
 	}
-	err = load("evidence", `SELECT id, sha256, file_name, media_type, size, document_date, added_at FROM evidence WHERE case_id = ? ORDER BY n`,
+	err = load("evidence", `SELECT id, sha256, file_name, media_type, size, document_date, added_at FROM evidence WHERE case_id = ? ORDER BY seq`,
 		func(r *sql.Rows) error {
 			var e cases.Evidence
 			var id string
@@ -134,7 +134,7 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 	if err != nil {
 		return c, err
 	}
-	err = load("evidence links", `SELECT l.evidence_id, l.fact_id FROM evidence_facts l JOIN evidence e ON e.id = l.evidence_id WHERE e.case_id = ? ORDER BY l.n`,
+	err = load("evidence links", `SELECT evidence_id, fact_id FROM evidence_facts WHERE case_id = ? ORDER BY seq`,
 		func(r *sql.Rows) error {
 			var eid, fid string
 			if err := r.Scan(&eid, &fid); err != nil {
@@ -155,7 +155,7 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 	if err != nil {
 		return c, err
 	}
-	err = load("follow-ups", `SELECT id, kind, due, done_at, outcome, satisfaction FROM followups WHERE case_id = ? ORDER BY n`,
+	err = load("follow-ups", `SELECT id, kind, due, done_at, outcome, satisfaction FROM followups WHERE case_id = ? ORDER BY seq`,
 		func(r *sql.Rows) error {
 			var f cases.FollowUp
 			var id string
@@ -169,7 +169,7 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 	if err != nil {
 		return c, err
 	}
-	err = load("notes", `SELECT id, text, actor, at FROM notes WHERE case_id = ? ORDER BY n`,
+	err = load("notes", `SELECT id, text, actor, at FROM notes WHERE case_id = ? ORDER BY seq`,
 		func(r *sql.Rows) error {
 			var n cases.Note
 			var id string
@@ -394,7 +394,7 @@ type Stats struct {
 func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
 	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM events),
-		(SELECT count(*) FROM outbox), (SELECT count(*) FROM blobs)`).Scan(&st.Cases, &st.Events, &st.Outbox, &st.Blobs)
+		(SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM outbox), (SELECT count(*) FROM blobs)`).Scan(&st.Cases, &st.Events, &st.Outbox, &st.Blobs)
 	if err != nil {
 		return st, fmt.Errorf("store: stats: %w", err)
 	}

@@ -44,6 +44,9 @@ type Store struct {
 
 	device Device
 	actor  string // guarded by mu
+	// openConflicts is whether any conflict is undecided; while none is,
+	// changes skip looking for conflicts to resolve. Guarded by mu.
+	openConflicts bool
 }
 
 // Device is this installation: its id (the device_id of its events) and
@@ -298,10 +301,17 @@ func (s *Store) loadDevice(ctx context.Context) error {
 	if s.actor, err = s.Meta(ctx, metaActor); err != nil {
 		return err
 	}
-	err = s.w.QueryRowContext(ctx, `SELECT device_seq, hash FROM events WHERE device_id = ? ORDER BY device_seq DESC LIMIT 1`, id).
-		Scan(&s.head.seq, &s.head.hash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: read chain head: %w", err)
+	if err := s.w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conflicts WHERE resolved = 0)`).Scan(&s.openConflicts); err != nil {
+		return fmt.Errorf("store: read conflicts: %w", err)
+	}
+	head, err := s.Meta(ctx, metaChainHead)
+	if err != nil {
+		return err
+	}
+	if head != "" {
+		if _, err := fmt.Sscanf(head, "%d %s", &s.head.seq, &s.head.hash); err != nil {
+			return fmt.Errorf("store: read chain head %q: %w", head, err)
+		}
 	}
 	return nil
 }
@@ -327,6 +337,7 @@ const (
 	metaCreatedAt  = "created_at"
 	metaActor      = "actor"
 	metaDemo       = "demo"
+	metaChainHead  = "chain_head" // "device_seq hash" of this device's last event
 )
 
 // Meta returns a metadata value, "" when unset.

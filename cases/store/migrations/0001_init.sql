@@ -8,7 +8,9 @@ CREATE TABLE meta (
 ) STRICT;
 
 -- Append-only. seq is the local order of application; (device_id,
--- device_seq) with prev_hash/hash forms each device's hash chain.
+-- device_seq) with prev_hash/hash forms each device's hash chain (its head
+-- is kept in meta, written in the same transaction; verify checks that the
+-- chain has no gaps or forks).
 CREATE TABLE events (
 	seq          INTEGER PRIMARY KEY,
 	id           TEXT NOT NULL UNIQUE,
@@ -21,14 +23,17 @@ CREATE TABLE events (
 	base_version INTEGER NOT NULL,
 	at           INTEGER NOT NULL,
 	prev_hash    TEXT NOT NULL,
-	hash         TEXT NOT NULL,
-	UNIQUE (device_id, device_seq)
+	hash         TEXT NOT NULL
 ) STRICT;
 CREATE INDEX events_case ON events (case_id, seq);
 
--- Events not yet acknowledged by the hub.
+-- This device's events not yet acknowledged by the hub, as ranges of
+-- events.seq: each append writes one row for the events it added; an
+-- acknowledgement removes or splits rows.
 CREATE TABLE outbox (
-	event_seq INTEGER PRIMARY KEY
+	first_seq INTEGER PRIMARY KEY,
+	last_seq  INTEGER NOT NULL,
+	CHECK (last_seq >= first_seq)
 ) STRICT;
 
 CREATE TABLE cases (
@@ -56,10 +61,14 @@ CREATE TABLE cases (
 CREATE INDEX cases_updated ON cases (updated_at DESC, id);
 CREATE INDEX cases_status ON cases (status, updated_at DESC);
 
+-- The records of a case are clustered by case: each table's key is
+-- (case_id, id), and seq (the event that added the record) keeps their
+-- order.
+
 CREATE TABLE parties (
-	n             INTEGER PRIMARY KEY,
-	id            TEXT NOT NULL UNIQUE,
 	case_id       TEXT NOT NULL,
+	id            TEXT NOT NULL,
+	seq           INTEGER NOT NULL,
 	role          TEXT NOT NULL,
 	name          TEXT NOT NULL,
 	id_number     TEXT NOT NULL,
@@ -68,14 +77,14 @@ CREATE TABLE parties (
 	village       TEXT NOT NULL,
 	added_at      INTEGER NOT NULL,
 	superseded_by TEXT NOT NULL DEFAULT '',
-	withdrawn     INTEGER NOT NULL DEFAULT 0
-) STRICT;
-CREATE INDEX parties_case ON parties (case_id);
+	withdrawn     INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (case_id, id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE facts (
-	n             INTEGER PRIMARY KEY,
-	id            TEXT NOT NULL UNIQUE,
 	case_id       TEXT NOT NULL,
+	id            TEXT NOT NULL,
+	seq           INTEGER NOT NULL,
 	text          TEXT NOT NULL,
 	status        TEXT NOT NULL,
 	status_ver    INTEGER NOT NULL DEFAULT 0,
@@ -83,52 +92,55 @@ CREATE TABLE facts (
 	ord_ver       INTEGER NOT NULL DEFAULT 0,
 	supersedes    TEXT NOT NULL DEFAULT '', -- space-separated fact ids
 	superseded_by TEXT NOT NULL DEFAULT '',
-	added_at      INTEGER NOT NULL
-) STRICT;
-CREATE INDEX facts_case ON facts (case_id);
+	added_at      INTEGER NOT NULL,
+	PRIMARY KEY (case_id, id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE evidence (
-	n             INTEGER PRIMARY KEY,
-	id            TEXT NOT NULL UNIQUE,
 	case_id       TEXT NOT NULL,
+	id            TEXT NOT NULL,
+	seq           INTEGER NOT NULL,
 	sha256        TEXT NOT NULL,
 	file_name     TEXT NOT NULL,
 	media_type    TEXT NOT NULL,
 	size          INTEGER NOT NULL,
 	document_date TEXT NOT NULL,
-	added_at      INTEGER NOT NULL
-) STRICT;
-CREATE INDEX evidence_case ON evidence (case_id);
+	added_at      INTEGER NOT NULL,
+	PRIMARY KEY (case_id, id)
+) STRICT, WITHOUT ROWID;
 
+-- seq orders a case's links as they were made (a link made again after
+-- an unlink goes last).
 CREATE TABLE evidence_facts (
-	n           INTEGER PRIMARY KEY,
+	case_id     TEXT NOT NULL,
 	evidence_id TEXT NOT NULL,
 	fact_id     TEXT NOT NULL,
-	UNIQUE (evidence_id, fact_id)
-) STRICT;
+	seq         INTEGER NOT NULL,
+	PRIMARY KEY (case_id, evidence_id, fact_id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE followups (
-	n            INTEGER PRIMARY KEY,
-	id           TEXT NOT NULL UNIQUE,
 	case_id      TEXT NOT NULL,
+	id           TEXT NOT NULL,
+	seq          INTEGER NOT NULL,
 	kind         TEXT NOT NULL,
 	due          INTEGER NOT NULL,
 	done_at      INTEGER NOT NULL DEFAULT 0,
 	outcome      TEXT NOT NULL DEFAULT '',
-	satisfaction TEXT NOT NULL DEFAULT ''
-) STRICT;
-CREATE INDEX followups_case ON followups (case_id);
+	satisfaction TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (case_id, id)
+) STRICT, WITHOUT ROWID;
 CREATE INDEX followups_open ON followups (due) WHERE done_at = 0;
 
 CREATE TABLE notes (
-	n       INTEGER PRIMARY KEY,
-	id      TEXT NOT NULL UNIQUE,
 	case_id TEXT NOT NULL,
+	id      TEXT NOT NULL,
+	seq     INTEGER NOT NULL,
 	text    TEXT NOT NULL,
 	actor   TEXT NOT NULL,
-	at      INTEGER NOT NULL
-) STRICT;
-CREATE INDEX notes_case ON notes (case_id);
+	at      INTEGER NOT NULL,
+	PRIMARY KEY (case_id, id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE steps (
 	case_id TEXT NOT NULL,
@@ -158,6 +170,7 @@ CREATE TABLE blobs (
 	stored_at  INTEGER NOT NULL
 ) STRICT;
 
--- Case text as character bigrams (see search.go); rowid = events.seq of
--- the event that carried the text.
+-- Case text as character bigrams (see search.go). One row per case per
+-- append: rowid = events.seq of the first event in that append that
+-- carried text for the case, body = the texts of its events.
 CREATE VIRTUAL TABLE search USING fts5 (body, content = '', columnsize = 0, tokenize = 'unicode61 remove_diacritics 0');
