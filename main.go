@@ -80,15 +80,16 @@ func dbPath(db string, demo bool) (string, error) {
 }
 
 // setLanguage chooses the interface language explicitly rather than from
-// the system locale: Chinese unless English is asked for. Fyne's own
-// strings (dialog buttons) follow LANGUAGE; ours are Chinese in the code
-// and translated only when English is chosen.
+// the system locale: Chinese unless English is asked for. Fyne picks its
+// translations (ours, keyed by the Chinese text, and its own for dialog
+// buttons) from LANGUAGE when they are added.
 func setLanguage(language string) {
+	tag := "zh_Hans"
 	if language == "en" {
-		os.Setenv("LANGUAGE", "en")
-		lang.AddTranslationsFS(assets.Translations, "translations")
-		return
+		tag = "en"
 	}
-	os.Setenv("LANGUAGE", "zh_Hans")
-	lang.AddTranslationsForLocale([]byte("{}"), "zh_Hans")
+	os.Setenv("LANGUAGE", tag)
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		fmt.Fprintln(os.Stderr, "jiefang: translations:", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -57,7 +58,7 @@ func TestIntakeCreatesCase(t *testing.T) {
 	var number string
 	f := newIntakeForm(w, s, func(n string) { number = n })
 	f.show()
-	f.channel.SetSelected(cases.ChannelPhone.Label())
+	f.channel.SetSelected(lang.L(cases.ChannelPhone.Label()))
 	f.category.SetText("噪音")
 	test.Type(f.summary, "工地夜间施工，影响休息")
 	test.Type(f.signers, "12")

@@ -202,14 +202,14 @@ func fillCaseRow(o fyne.CanvasObject, l cases.Listing) {
 	right := c.Objects[2].(*fyne.Container)
 	first := center.Objects[0].(*fyne.Container)
 	first.Objects[0].(*widget.Label).SetText(l.Number)
-	first.Objects[1].(*widget.Label).SetText(l.Status.Label() + " · " + l.MediationLevel.Label() + lang.L("级") + " · " + l.Channel.Label())
+	first.Objects[1].(*widget.Label).SetText(lang.L(l.Status.Label()) + " · " + lang.L(l.MediationLevel.Label()+"级") + " · " + lang.L(l.Channel.Label()))
 	cat := l.Category
 	if cat == "" {
 		cat = lang.L("未分类")
 	}
 	center.Objects[1].(*widget.Label).SetText("【" + cat + "】" + l.Summary)
 	right.Objects[0].(*widget.Label).SetText(cases.Local(l.UpdatedAt).Format("2006-01-02 15:04"))
-	right.Objects[1].(*widget.Label).SetText(fmt.Sprintf(lang.L("强度 %d %s"), l.Intensity, l.IntensityLevel.Label()))
+	right.Objects[1].(*widget.Label).SetText(fmt.Sprintf(lang.L("强度 %d %s"), l.Intensity, lang.L(l.IntensityLevel.Label())))
 	badge.FillColor = intensityColor(l.IntensityLevel)
 	badge.Refresh()
 }

@@ -16,8 +16,10 @@ import (
 	"jiefang/cases"
 )
 
-// Categories offered in the intake form; staff may type another.
-var intakeCategories = []string{"征地补偿", "宅基地", "社保", "采光", "噪音", "祖坟", "执行难", "拖欠工资", "拆迁安置", "环境污染", "邻里纠纷", "其他"}
+// intakeCategories are offered in the intake form; staff may type another.
+func intakeCategories() []string {
+	return []string{"征地补偿", "宅基地", "社保", "采光", "噪音", "祖坟", "执行难", "拖欠工资", "拆迁安置", "环境污染", "邻里纠纷", "其他"}
+}
 
 // intakeForm registers a new case: channel, category, the petitioner's
 // request in their words, and the signer count of a collective petition.
@@ -38,13 +40,13 @@ func newIntakeForm(win fyne.Window, cs CaseStore, created func(number string)) *
 	f := &intakeForm{win: win, cases: cs, created: created}
 	labels := make([]string, len(cases.Channels))
 	for i, c := range cases.Channels {
-		labels[i] = c.Label()
+		labels[i] = lang.L(c.Label())
 	}
 	f.channel = widget.NewRadioGroup(labels, nil)
 	f.channel.Horizontal = true
 	f.channel.Required = true
-	f.channel.SetSelected(cases.ChannelVisit.Label())
-	f.category = widget.NewSelectEntry(intakeCategories)
+	f.channel.SetSelected(labels[0])
+	f.category = widget.NewSelectEntry(intakeCategories())
 	f.category.SetPlaceHolder(lang.L("选择或输入类别"))
 	f.summary = widget.NewMultiLineEntry()
 	f.summary.SetPlaceHolder(lang.L("信访人的诉求，尽量用他自己的话"))
@@ -75,7 +77,7 @@ func (f *intakeForm) show() {
 func (f *intakeForm) event() (cases.Event, error) {
 	var ch cases.Channel
 	for _, c := range cases.Channels {
-		if c.Label() == f.channel.Selected {
+		if lang.L(c.Label()) == f.channel.Selected {
 			ch = c
 		}
 	}

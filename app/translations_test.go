@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+
+	"jiefang/cases"
 )
 
 // Every interface string passed to lang.L has an English translation and
@@ -25,6 +27,19 @@ func TestTranslationsComplete(t *testing.T) {
 		for _, m := range call.FindAllStringSubmatch(string(b), -1) {
 			keys[m[1]] = true
 		}
+	}
+	// Labels of the domain's values, shown through lang.L.
+	for _, c := range cases.Channels {
+		keys[c.Label()] = true
+	}
+	for _, st := range cases.Statuses {
+		keys[st.Label()] = true
+	}
+	for _, l := range cases.MediationLevels {
+		keys[l.Label()+"级"] = true
+	}
+	for _, l := range []cases.IntensityLevel{cases.IntensityGreen, cases.IntensityAmber, cases.IntensityRed} {
+		keys[l.Label()] = true
 	}
 	if len(keys) < 10 {
 		t.Fatalf("found only %d strings; is the pattern right?", len(keys))

@@ -351,7 +351,7 @@ type PartyAdd struct {
 	Phone      string    `json:"phone,omitempty"`
 	Address    string    `json:"address,omitempty"`
 	Village    string    `json:"village,omitempty"`
-	Supersedes uuid.UUID `json:"supersedes,omitempty"`
+	Supersedes uuid.UUID `json:"supersedes,omitzero"`
 }
 
 // EventType implements Payload.

@@ -79,7 +79,7 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	s := &Store{
 		path:    path,
-		blobDir: filepath.Join(filepath.Dir(path), "blobs"),
+		blobDir: blobDir(path),
 		now:     opts.Now,
 		stmts:   map[string]*sql.Stmt{},
 	}
@@ -106,6 +106,13 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// blobDir is where a database keeps its evidence files: beside it, named
+// after it (jiefang.db → jiefang.blobs), so the desk's files and the demo
+// database's never mix.
+func blobDir(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + ".blobs"
 }
 
 // dsn builds the connection string: pragmas travel in the DSN so every

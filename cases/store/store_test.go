@@ -268,3 +268,48 @@ func TestVerifyCatchesTampering(t *testing.T) {
 		t.Fatalf("edited event: got %v", err)
 	}
 }
+
+func TestCancelledAppendStoresNothing(t *testing.T) {
+	s := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e := ev(t, uuid.Must(uuid.NewV7()), &cases.Opened{Channel: cases.ChannelVisit, Summary: "祖坟被占"})
+	if _, err := s.Append(ctx, e); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if st, _ := s.Stats(context.Background()); st.Events != 0 || st.Cases != 0 {
+		t.Fatalf("cancelled append stored %+v", st)
+	}
+}
+
+func TestBlobsStoredOnceBesideTheirDatabase(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	sum, n, err := s.PutBlob(ctx, strings.NewReader("收据：2023年3月补偿款5000元"), "text/plain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := s.PutBlob(ctx, strings.NewReader("收据：2023年3月补偿款5000元"), "text/plain")
+	if err != nil || again != sum {
+		t.Fatalf("second put: %s %v", again, err)
+	}
+	if want := strings.TrimSuffix(s.Path(), ".db") + ".blobs"; !strings.HasPrefix(s.BlobPath(sum), want) {
+		t.Errorf("blob at %s, want under %s", s.BlobPath(sum), want)
+	}
+	r, err := s.OpenBlob(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b := make([]byte, n+1)
+	k, _ := r.Read(b)
+	if string(b[:k]) != "收据：2023年3月补偿款5000元" {
+		t.Errorf("read back %q", b[:k])
+	}
+	if st, _ := s.Stats(ctx); st.Blobs != 1 {
+		t.Errorf("blobs = %d", st.Blobs)
+	}
+	if _, err := s.OpenBlob("../../etc/passwd"); err == nil {
+		t.Error("a path was accepted as a blob sum")
+	}
+}

@@ -45,9 +45,13 @@ func (s *Store) Verify(ctx context.Context, progress func(done, total int64)) (R
 	return rep, s.verifyProjections(ctx, &rep, progress)
 }
 
-// verifyChain walks this device's events in device order.
+// verifyChain walks this device's events in the order they were stored,
+// which for its own events is device order: each must be the next number
+// and carry the previous event's hash, so a gap, a duplicate or a fork
+// shows. (Ordering by seq streams the table; ordering by device_seq
+// would sort every event in memory.)
 func (s *Store) verifyChain(ctx context.Context, rep *Report) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE device_id = ? ORDER BY device_seq`, s.device.ID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE device_id = ? ORDER BY seq`, s.device.ID)
 	if err != nil {
 		return fmt.Errorf("store: verify chain: %w", err)
 	}

@@ -24,7 +24,7 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		//DEMO
+		"demo":   {"写入演示数据 / write demo cases into a demo database", runDemo},
 		"verify": {"校验数据库完整性 / check integrity, hash chains and projections", runVerify},
 		"stats":  {"统计 / count cases, events, outbox and blobs", runStats},
 		"cases":  {"列出案件 / list cases as JSON lines", runCases},
