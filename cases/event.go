@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -55,6 +56,15 @@ type Event struct {
 	At          time.Time
 	PrevHash    string // hash of this device's previous event; "" for its first
 	Hash        string
+
+	// decoded is the payload NewEvent encoded, so Decode need not parse
+	// Payload again while it still holds those bytes.
+	decoded *decodedPayload
+}
+
+type decodedPayload struct {
+	raw json.RawMessage
+	p   Payload
 }
 
 // NewEvent builds an event for caseID carrying p, checking p first.
@@ -66,7 +76,7 @@ func NewEvent(caseID uuid.UUID, p Payload) (Event, error) {
 	if err != nil {
 		return Event{}, fmt.Errorf("cases: encode %s: %w", p.EventType(), err)
 	}
-	return Event{CaseID: caseID, Type: p.EventType(), Payload: raw}, nil
+	return Event{CaseID: caseID, Type: p.EventType(), Payload: raw, decoded: &decodedPayload{raw: raw, p: p}}, nil
 }
 
 // ComputeHash returns the hex SHA-256 of the event's content: every field
@@ -105,7 +115,12 @@ type Payload interface {
 }
 
 // Decode parses the event's payload into its typed form and validates it.
+// The payload returned must not be modified: for an event made by
+// NewEvent whose Payload is unchanged it is the value NewEvent checked.
 func Decode(e Event) (Payload, error) {
+	if d := e.decoded; d != nil && e.Type == d.p.EventType() && bytes.Equal(e.Payload, d.raw) {
+		return d.p, nil
+	}
 	var p Payload
 	switch e.Type {
 	case CaseOpened:

@@ -69,12 +69,14 @@ func (s *Store) Append(ctx context.Context, evs ...cases.Event) ([]cases.Event, 
 			return nil, fmt.Errorf("store: append %s: %w", e.Type, &cases.ValidationError{Field: "actor", Code: cases.CodeRequired, Message: "请先填写工作人员姓名。", Detail: "no actor"})
 		}
 		if o, ok := p.(*cases.Opened); ok && o.Number == "" {
-			if o.Number, err = a.provisionalNumber(e.At); err != nil {
+			numbered := *o // payloads from Decode are not to be modified
+			if numbered.Number, err = a.provisionalNumber(e.At); err != nil {
 				return nil, err
 			}
-			if e.Payload, err = json.Marshal(o); err != nil {
+			if e.Payload, err = json.Marshal(&numbered); err != nil {
 				return nil, fmt.Errorf("store: encode %s: %w", e.Type, err)
 			}
+			p = &numbered
 		}
 		e.DeviceID, e.DeviceSeq, e.PrevHash = s.device.ID, head.seq+1, head.hash
 		e.Hash = e.ComputeHash()
@@ -261,7 +263,7 @@ func unknown(what string) error {
 func (a *appender) insertEvent(e cases.Event) (int64, error) {
 	res, err := a.exec(`INSERT INTO events (id, case_id, type, payload, actor, device_id, device_seq, base_version, at, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID.String(), e.CaseID.String(), string(e.Type), string(e.Payload), e.Actor, e.DeviceID, e.DeviceSeq, e.BaseVersion,
+		e.ID[:], e.CaseID[:], string(e.Type), string(e.Payload), e.Actor, e.DeviceID, e.DeviceSeq, e.BaseVersion,
 		e.At.UnixMilli(), e.PrevHash, e.Hash)
 	if err != nil {
 		return 0, fmt.Errorf("store: insert event %s: %w", e.ID, err)
@@ -394,11 +396,15 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 			eid, cid, seq, p.SHA256, p.FileName, p.MediaType, p.Size, p.DocumentDate, at); err != nil {
 			return err
 		}
+		linked := map[uuid.UUID]bool{}
 		for _, f := range p.Facts {
-			if err := a.linkTargets(cid, "", f.String()); err != nil {
-				return err
+			if linked[f] {
+				continue // listed twice: one link
 			}
-			if _, err := a.exec(`INSERT OR IGNORE INTO evidence_facts (case_id, evidence_id, fact_id, seq) VALUES (?, ?, ?, ?)`, cid, eid, f.String(), seq); err != nil {
+			linked[f] = true
+			// The link is made only if the fact card is in this case.
+			if err := a.execOne("fact", `INSERT INTO evidence_facts (case_id, evidence_id, fact_id, seq)
+				SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM facts WHERE case_id = ?1 AND id = ?3)`, cid, eid, f.String(), seq); err != nil {
 				return err
 			}
 		}
@@ -528,9 +534,6 @@ func (a *appender) linkTargets(cid, evidence, fact string) error {
 	}
 	if n != 1 {
 		return unknown("fact")
-	}
-	if evidence == "" {
-		return nil // just added
 	}
 	if err := a.queryRow(`SELECT count(*) FROM evidence WHERE id = ? AND case_id = ?`, evidence, cid).Scan(&n); err != nil {
 		return err

@@ -33,7 +33,7 @@ type BenchResult struct {
 // BenchOptions adjust Bench; the zero value is the standard run.
 type BenchOptions struct {
 	ScratchDir string // where the copy for write benchmarks goes; os.TempDir() when empty
-	Batches    int    // transactions of 1,000 for the throughput runs; default 20
+	Batches    int    // transactions of 1,000 for the throughput runs; default 40
 	Singles    int    // one-event transactions for the latency run; default 300
 }
 
@@ -46,7 +46,7 @@ var BenchQueries = []string{"征地", "采光", "社保", "噪音", "工资", "�
 func Bench(ctx context.Context, path string, opts BenchOptions) (BenchResult, error) {
 	var res BenchResult
 	if opts.Batches <= 0 {
-		opts.Batches = 20
+		opts.Batches = 40
 	}
 	if opts.Singles <= 0 {
 		opts.Singles = 300
@@ -148,7 +148,7 @@ func benchWrites(ctx context.Context, src *Store, opts BenchOptions, res *BenchR
 		n++
 		return cases.NewEvent(ids[n%len(ids)], &cases.FactAdd{FactID: uuid.Must(uuid.NewV7()), Text: sampleFact, Status: cases.FactPending, Order: float64(n)})
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE bench_raw (id TEXT NOT NULL, case_id TEXT NOT NULL, type TEXT NOT NULL,
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE bench_raw (id BLOB NOT NULL, case_id BLOB NOT NULL, type TEXT NOT NULL,
 		payload TEXT NOT NULL, actor TEXT NOT NULL, device_id TEXT NOT NULL, device_seq INTEGER NOT NULL,
 		at INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL) STRICT`); err != nil {
 		return fmt.Errorf("store: bench: %w", err)
@@ -208,9 +208,7 @@ func rawInsert(ctx context.Context, s *Store, evs []cases.Event) error {
 		return err
 	}
 	for _, e := range evs {
-		// A fresh id, so the row is new but of the same size.
-		id := strings.ToUpper(e.ID.String())
-		if _, err := st.ExecContext(ctx, id, e.CaseID.String(), string(e.Type), string(e.Payload), e.Actor, e.DeviceID, e.DeviceSeq, e.At.UnixMilli(), e.PrevHash, e.Hash); err != nil {
+		if _, err := st.ExecContext(ctx, e.ID[:], e.CaseID[:], string(e.Type), string(e.Payload), e.Actor, e.DeviceID, e.DeviceSeq, e.At.UnixMilli(), e.PrevHash, e.Hash); err != nil {
 			return err
 		}
 	}

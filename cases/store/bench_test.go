@@ -93,7 +93,7 @@ func BenchmarkAppend1000(b *testing.B) {
 func BenchmarkRawInsert1000(b *testing.B) {
 	s, _ := benchStore(b, 2000)
 	ctx := context.Background()
-	if _, err := s.w.Exec(`CREATE TABLE bench_raw (id TEXT NOT NULL, case_id TEXT NOT NULL, type TEXT NOT NULL,
+	if _, err := s.w.Exec(`CREATE TABLE bench_raw (id BLOB NOT NULL, case_id BLOB NOT NULL, type TEXT NOT NULL,
 		payload TEXT NOT NULL, actor TEXT NOT NULL, device_id TEXT NOT NULL, device_seq INTEGER NOT NULL,
 		at INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL) STRICT`); err != nil {
 		b.Fatal(err)

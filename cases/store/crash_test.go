@@ -153,9 +153,9 @@ func TestSurvivesSIGKILL(t *testing.T) {
 			t.Fatal(err)
 		}
 		for rows.Next() {
-			var id string
+			var id []byte
 			rows.Scan(&id)
-			stored[id] = true
+			stored[uuid.Must(uuid.FromBytes(id)).String()] = true
 		}
 		rows.Close()
 		s.Close()

@@ -229,7 +229,7 @@ func appendParsed[T any](list *[]T, v T, parse func(*T) error) error {
 
 // Events returns a case's events in the order they were applied here.
 func (s *Store) Events(ctx context.Context, caseID uuid.UUID) ([]cases.Event, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE case_id = ? ORDER BY seq`, caseID.String())
+	rows, err := s.r.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE case_id = ? ORDER BY seq`, caseID[:])
 	if err != nil {
 		return nil, fmt.Errorf("store: events of %s: %w", caseID, err)
 	}
@@ -250,15 +250,16 @@ const eventColumns = `seq, id, case_id, type, payload, actor, device_id, device_
 func scanEvent(r *sql.Rows) (cases.Event, int64, error) {
 	var e cases.Event
 	var seq, at int64
-	var id, cid, payload string
+	var id, cid []byte
+	var payload string
 	if err := r.Scan(&seq, &id, &cid, &e.Type, &payload, &e.Actor, &e.DeviceID, &e.DeviceSeq, &e.BaseVersion, &at, &e.PrevHash, &e.Hash); err != nil {
 		return e, 0, err
 	}
 	var err error
-	if e.ID, err = uuid.Parse(id); err != nil {
+	if e.ID, err = uuid.FromBytes(id); err != nil {
 		return e, seq, fmt.Errorf("event %d: bad id: %w", seq, err)
 	}
-	if e.CaseID, err = uuid.Parse(cid); err != nil {
+	if e.CaseID, err = uuid.FromBytes(cid); err != nil {
 		return e, seq, fmt.Errorf("event %d: bad case id: %w", seq, err)
 	}
 	e.Payload = []byte(payload)
@@ -346,11 +347,17 @@ func (s *Store) Search(ctx context.Context, query string, limit int) ([]cases.Li
 	var ids []string
 	seen := map[string]bool{}
 	for rows.Next() && len(ids) < limit {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: search %q: %w", query, err)
 		}
+		u, err := uuid.FromBytes(raw)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: search %q: bad case id: %w", query, err)
+		}
+		id := u.String()
 		if !seen[id] {
 			seen[id] = true
 			ids = append(ids, id)

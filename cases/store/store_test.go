@@ -313,3 +313,38 @@ func TestBlobsStoredOnceBesideTheirDatabase(t *testing.T) {
 		t.Error("a path was accepted as a blob sum")
 	}
 }
+
+func TestEvidenceLinksOnlyFactsOfTheCase(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	a, b := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
+	fa := uuid.Must(uuid.NewV7())
+	fb := uuid.Must(uuid.NewV7())
+	for _, e := range []cases.Event{
+		ev(t, a, &cases.Opened{Channel: cases.ChannelVisit, Summary: "甲"}),
+		ev(t, a, &cases.FactAdd{FactID: fa, Text: "甲的事实", Status: cases.FactPending}),
+		ev(t, b, &cases.Opened{Channel: cases.ChannelVisit, Summary: "乙"}),
+		ev(t, b, &cases.FactAdd{FactID: fb, Text: "乙的事实", Status: cases.FactPending}),
+	} {
+		if _, err := s.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum := strings.Repeat("0f", 32)
+	other := ev(t, a, &cases.EvidenceAdd{EvidenceID: uuid.Must(uuid.NewV7()), SHA256: sum, FileName: "照片.jpg", Facts: []uuid.UUID{fb}})
+	_, err := s.Append(ctx, other)
+	if v, ok := cases.AsValidation(err); !ok || v.Code != cases.CodeUnknown {
+		t.Fatalf("evidence linked to another case's fact card: got %v", err)
+	}
+	twice := ev(t, a, &cases.EvidenceAdd{EvidenceID: uuid.Must(uuid.NewV7()), SHA256: sum, FileName: "照片.jpg", Facts: []uuid.UUID{fa, fa}})
+	if _, err := s.Append(ctx, twice); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.Case(ctx, a)
+	if len(c.Evidence) != 1 || len(c.Evidence[0].Facts) != 1 {
+		t.Fatalf("evidence %+v", c.Evidence)
+	}
+	if _, err := s.Verify(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -12,7 +12,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 	fs, db := flags("bench", e)
 	asJSON := fs.Bool("json", false, "JSON 输出 / print one JSON object")
 	scratch := fs.String("scratch", "", "写入测试用的临时目录 / directory for the scratch copy (default: system temp)")
-	batches := fs.Int("batches", 20, "吞吐测试的事务数（每个1000条）/ transactions of 1,000 in the throughput runs")
+	batches := fs.Int("batches", 40, "吞吐测试的事务数（每个1000条）/ transactions of 1,000 in the throughput runs")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

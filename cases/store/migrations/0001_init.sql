@@ -13,8 +13,8 @@ CREATE TABLE meta (
 -- chain has no gaps or forks).
 CREATE TABLE events (
 	seq          INTEGER PRIMARY KEY,
-	id           TEXT NOT NULL UNIQUE,
-	case_id      TEXT NOT NULL,
+	id           BLOB NOT NULL UNIQUE, -- 16-byte UUID, compact in both indexes
+	case_id      BLOB NOT NULL,
 	type         TEXT NOT NULL,
 	payload      TEXT NOT NULL,
 	actor        TEXT NOT NULL,
@@ -59,7 +59,6 @@ CREATE TABLE cases (
 	events             INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX cases_updated ON cases (updated_at DESC, id);
-CREATE INDEX cases_status ON cases (status, updated_at DESC);
 
 -- The records of a case are clustered by case: each table's key is
 -- (case_id, id), and seq (the event that added the record) keeps their
