@@ -4,7 +4,9 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -15,9 +17,19 @@ import (
 	"jiefang/cases/store"
 )
 
+// newTestStore opens a store whose clock moves a minute at each event,
+// so the list's newest-first order is certain.
 func newTestStore(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open(filepath.Join(t.TempDir(), "desk.db"), store.Options{})
+	var mu sync.Mutex
+	now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Minute)
+		return now
+	}
+	s, err := store.Open(filepath.Join(t.TempDir(), "desk.db"), store.Options{Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +57,7 @@ func TestStaffPromptRecordsName(t *testing.T) {
 		t.Fatalf("empty name accepted: actor %q, done %d", a, done)
 	}
 	test.Type(p.name, "  王芳 ")
-	p.onSave()
+	p.name.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter confirms
 	if a, _ := s.Actor(context.Background()); a != "王芳" || done != 1 {
 		t.Fatalf("actor %q, done %d", a, done)
 	}
@@ -97,6 +109,12 @@ func TestIntakeRefusesBadInputKeepingIt(t *testing.T) {
 	}
 	if len(w.Canvas().Overlays().List()) == 0 {
 		t.Error("no error shown")
+	}
+	f.summary.SetText("")
+	f.signers.SetText("")
+	f.onSubmit()
+	if called {
+		t.Fatal("a form without the petitioner's request created a case")
 	}
 }
 

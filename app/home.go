@@ -19,8 +19,10 @@ import (
 	"jiefang/cases"
 )
 
-// searchDelay is how long typing must pause before a search runs.
-const searchDelay = 250 * time.Millisecond
+const (
+	searchDelay = 250 * time.Millisecond // typing must pause this long before a search runs
+	searchLimit = 200                    // most search results shown
+)
 
 // homeScreen is the case list with search and the 新接待 button.
 type homeScreen struct {
@@ -109,7 +111,7 @@ func (h *homeScreen) fetch(query string) ([]cases.Listing, error) {
 	if query == "" {
 		return h.deps.Cases.ListCases(ctx, cases.ListQuery{Limit: 500})
 	}
-	return h.deps.Cases.Search(ctx, query, 200)
+	return h.deps.Cases.Search(ctx, query, searchLimit)
 }
 
 func (h *homeScreen) show(query string, rows []cases.Listing) {
@@ -133,7 +135,10 @@ func (h *homeScreen) updateStatus(query string) {
 		actor = lang.L("未填写")
 	}
 	shown := fmt.Sprintf(lang.L("最近更新的 %d 件"), len(h.rows))
-	if query != "" {
+	switch {
+	case query != "" && len(h.rows) >= searchLimit:
+		shown = fmt.Sprintf(lang.L("找到很多，显示最近的 %d 件；再加一个词可缩小范围"), len(h.rows))
+	case query != "":
 		shown = fmt.Sprintf(lang.L("找到 %d 件"), len(h.rows))
 	}
 	h.status.SetText(fmt.Sprintf(lang.L("设备 %s · 工作人员 %s · %s"), h.deps.DeviceCode, actor, shown))

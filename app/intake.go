@@ -71,6 +71,7 @@ func (f *intakeForm) show() {
 	}, f.win)
 	f.form.Resize(fyne.NewSize(640, 420))
 	f.form.Show()
+	f.win.Canvas().Focus(f.category)
 }
 
 // event builds the case.opened event from the form, or says what to fix.
@@ -88,6 +89,9 @@ func (f *intakeForm) event() (cases.Event, error) {
 			return cases.Event{}, &cases.ValidationError{Field: "case.signers", Code: cases.CodeInvalid, Message: "联名人数请填写数字，如 12；个人来访可不填。"}
 		}
 		signers = n
+	}
+	if strings.TrimSpace(f.summary.Text) == "" {
+		return cases.Event{}, &cases.ValidationError{Field: "case.summary", Code: cases.CodeRequired, Message: "请填写诉求摘要：信访人要反映什么、要求什么。"}
 	}
 	id, err := uuid.NewV7()
 	if err != nil {

@@ -33,6 +33,7 @@ func (p *staffPrompt) show() {
 			p.onSave()
 		}
 	}, p.win)
+	p.name.OnSubmitted = func(string) { d.Submit() } // Enter confirms
 	d.Resize(fyne.NewSize(420, 200))
 	d.Show()
 	p.win.Canvas().Focus(p.name)

@@ -59,13 +59,13 @@ func apply(c *Case, e Event, p Payload) error {
 	case *Revised:
 		c.Channel, c.Summary, c.Signers = p.Channel, p.Summary, p.Signers
 	case *StatusChanged:
-		return change(c, e, FieldStatus, c.ID, &c.Versions.Status, (*string)(&c.Status), string(p.Status))
+		return change(c, e, FieldStatus, c.ID, &c.Versions.Status, &c.Status, p.Status, text)
 	case *LevelChanged:
-		return change(c, e, FieldMediationLevel, c.ID, &c.Versions.MediationLevel, (*string)(&c.MediationLevel), string(p.Level))
+		return change(c, e, FieldMediationLevel, c.ID, &c.Versions.MediationLevel, &c.MediationLevel, p.Level, text)
 	case *Assigned:
-		return change(c, e, FieldAssignee, c.ID, &c.Versions.Assignee, &c.Assignee, p.Assignee)
+		return change(c, e, FieldAssignee, c.ID, &c.Versions.Assignee, &c.Assignee, p.Assignee, text)
 	case *CategoryChanged:
-		return change(c, e, FieldCategory, c.ID, &c.Versions.Category, &c.Category, p.Category)
+		return change(c, e, FieldCategory, c.ID, &c.Versions.Category, &c.Category, p.Category, text)
 	case *Numbered:
 		c.OfficialNumber = p.Number
 	case *IntensityScored:
@@ -85,13 +85,13 @@ func apply(c *Case, e Event, p Payload) error {
 		if f == nil {
 			return unknown("fact", p.FactID)
 		}
-		return change(c, e, FieldFactStatus, f.ID, &f.Versions.Status, (*string)(&f.Status), string(p.Status))
+		return change(c, e, FieldFactStatus, f.ID, &f.Versions.Status, &f.Status, p.Status, text)
 	case *FactMove:
 		f := c.Fact(p.FactID)
 		if f == nil {
 			return unknown("fact", p.FactID)
 		}
-		return moveFact(c, e, f, p.Order)
+		return change(c, e, FieldFactOrder, f.ID, &f.Versions.Order, &f.Order, p.Order, FormatOrder)
 	case *EvidenceAdd:
 		return addEvidence(c, e, p)
 	case *EvidenceLink:
@@ -153,7 +153,7 @@ func apply(c *Case, e Event, p Payload) error {
 // change applies a change to a mutable field. Based on the current
 // version it applies and resolves open conflicts on the field; based on an
 // older one it records a conflict and keeps the current value.
-func change(c *Case, e Event, f Field, entity uuid.UUID, ver *int64, cur *string, next string) error {
+func change[T any](c *Case, e Event, f Field, entity uuid.UUID, ver *int64, cur *T, next T, show func(T) string) error {
 	switch {
 	case e.BaseVersion == *ver:
 		*cur = next
@@ -162,25 +162,12 @@ func change(c *Case, e Event, f Field, entity uuid.UUID, ver *int64, cur *string
 	case e.BaseVersion > *ver:
 		return invalid(string(f), CodeState, "修改基于一个尚未收到的版本，请先同步。", fmt.Sprintf("base version %d ahead of %d", e.BaseVersion, *ver))
 	default:
-		c.Conflicts = append(c.Conflicts, Conflict{Field: f, EntityID: entity, Kept: *cur, Other: next, EventID: e.ID})
+		c.Conflicts = append(c.Conflicts, Conflict{Field: f, EntityID: entity, Kept: show(*cur), Other: show(next), EventID: e.ID})
 	}
 	return nil
 }
 
-func moveFact(c *Case, e Event, f *FactCard, order float64) error {
-	switch {
-	case e.BaseVersion == f.Versions.Order:
-		f.Order = order
-		f.Versions.Order++
-		c.resolve(FieldFactOrder, f.ID)
-	case e.BaseVersion > f.Versions.Order:
-		return invalid(string(FieldFactOrder), CodeState, "修改基于一个尚未收到的版本，请先同步。", "base version ahead")
-	default:
-		c.Conflicts = append(c.Conflicts, Conflict{Field: FieldFactOrder, EntityID: f.ID,
-			Kept: FormatOrder(f.Order), Other: FormatOrder(order), EventID: e.ID})
-	}
-	return nil
-}
+func text[T ~string](v T) string { return string(v) }
 
 // ms is t in UTC at the millisecond precision times are stored with.
 func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }

@@ -309,8 +309,9 @@ func (a *appender) provisionalNumber(at time.Time) (string, error) {
 // cases.Apply, which verify checks.
 func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 	cid, at := e.CaseID.String(), e.At.UnixMilli()
+	// The case's updated_at and event count are written once per append,
+	// by flush; its search text too.
 	t := a.touch(cid, at)
-	touch := func() error { return nil } // counted by a.touch, written once per case by flush
 	index := func(texts ...string) error {
 		if t.seq == 0 {
 			t.seq = seq
@@ -363,12 +364,12 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 		if err := index(p.Name, p.Village); err != nil {
 			return err
 		}
-		return touch()
+		return nil
 	case *cases.PartyWithdraw:
 		if err := a.execOne("party", `UPDATE parties SET withdrawn = 1 WHERE id = ? AND case_id = ?`, p.PartyID.String(), cid); err != nil {
 			return err
 		}
-		return touch()
+		return nil
 	case *cases.FactAdd:
 		ids := make([]string, len(p.Supersedes))
 		for i, old := range p.Supersedes {
@@ -385,7 +386,7 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 		if err := index(p.Text); err != nil {
 			return err
 		}
-		return touch()
+		return nil
 	case *cases.FactStatusChange:
 		return a.change(e, factStatus, string(p.Status), p.FactID.String())
 	case *cases.FactMove:
@@ -408,12 +409,12 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 				return err
 			}
 		}
-		return touch()
+		return nil
 	case *cases.EvidenceLink:
 		if err := a.link(cid, p.EvidenceID.String(), p.FactID.String(), seq); err != nil {
 			return err
 		}
-		return touch()
+		return nil
 	case *cases.EvidenceUnlink:
 		if err := a.linkTargets(cid, p.EvidenceID.String(), p.FactID.String()); err != nil {
 			return err
@@ -421,18 +422,18 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 		if _, err := a.exec(`DELETE FROM evidence_facts WHERE case_id = ? AND evidence_id = ? AND fact_id = ?`, cid, p.EvidenceID.String(), p.FactID.String()); err != nil {
 			return err
 		}
-		return touch()
+		return nil
 	case *cases.FollowUpSchedule:
 		if _, err := a.exec(`INSERT INTO followups (id, case_id, seq, kind, due) VALUES (?, ?, ?, ?, ?)`,
 			p.FollowUpID.String(), cid, seq, string(p.Kind), p.Due.UnixMilli()); err != nil {
 			return err
 		}
-		return touch()
+		return nil
 	case *cases.FollowUpReschedule:
 		if err := a.execOne("followup", `UPDATE followups SET due = ? WHERE id = ? AND case_id = ?`, p.Due.UnixMilli(), p.FollowUpID.String(), cid); err != nil {
 			return err
 		}
-		return touch()
+		return nil
 	case *cases.FollowUpComplete:
 		if err := a.execOne("followup", `UPDATE followups SET done_at = ?, outcome = ?, satisfaction = ? WHERE id = ? AND case_id = ?`,
 			at, p.Outcome, string(p.Satisfaction), p.FollowUpID.String(), cid); err != nil {
@@ -446,7 +447,7 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 				return err
 			}
 		}
-		return touch()
+		return nil
 	case *cases.NoteAdd:
 		if _, err := a.exec(`INSERT INTO notes (id, case_id, seq, text, actor, at) VALUES (?, ?, ?, ?, ?, ?)`, p.NoteID.String(), cid, seq, p.Text, e.Actor, at); err != nil {
 			return err
@@ -454,13 +455,13 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 		if err := index(p.Text); err != nil {
 			return err
 		}
-		return touch()
+		return nil
 	case *cases.StepProgress:
 		if _, err := a.exec(`INSERT INTO steps (case_id, step, done, at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (case_id, step) DO UPDATE SET done = excluded.done, at = excluded.at`, cid, p.Step, p.Done, at); err != nil {
 			return err
 		}
-		return touch()
+		return nil
 	}
 	return fmt.Errorf("no projection for %s", e.Type)
 }
