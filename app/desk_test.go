@@ -161,8 +161,13 @@ func TestHomeListsAndSearches(t *testing.T) {
 	if h.list.Length() != 0 || !strings.Contains(h.empty.Text, "拆迁") {
 		t.Errorf("no-result message %q", h.empty.Text)
 	}
-	if !strings.Contains(h.status.Text, "王芳") || !strings.Contains(h.status.Text, s.Device().Code) {
+	if !strings.Contains(h.status.Text, "王芳") || !strings.Contains(h.status.Text, s.Device().Code) || strings.Contains(h.status.Text, "演示") {
 		t.Errorf("status line %q", h.status.Text)
+	}
+	h.deps.Demo = true
+	h.updateStatus("")
+	if !strings.HasPrefix(h.status.Text, "演示数据") {
+		t.Errorf("a demo database is not marked: %q", h.status.Text)
 	}
 }
 

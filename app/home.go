@@ -141,7 +141,11 @@ func (h *homeScreen) updateStatus(query string) {
 	case query != "":
 		shown = fmt.Sprintf(lang.L("找到 %d 件"), len(h.rows))
 	}
-	h.status.SetText(fmt.Sprintf(lang.L("设备 %s · 工作人员 %s · %s"), h.deps.DeviceCode, actor, shown))
+	status := fmt.Sprintf(lang.L("设备 %s · 工作人员 %s · %s"), h.deps.DeviceCode, actor, shown)
+	if h.deps.Demo {
+		status = lang.L("演示数据（不会上报）") + " · " + status
+	}
+	h.status.SetText(status)
 }
 
 func (h *homeScreen) showMessage(title, msg string) {

@@ -261,7 +261,18 @@ func TestVerifyCatchesTampering(t *testing.T) {
 	if _, err := s.Verify(ctx, nil); err != nil {
 		t.Fatalf("restored projection: %v", err)
 	}
-	if _, err := s.w.ExecContext(ctx, `UPDATE events SET payload = replace(payload, '3亩', '5亩') WHERE type = 'fact.added'`); err != nil {
+	edit := `UPDATE events SET payload = replace(payload, '3亩', '5亩') WHERE type = 'fact.added'`
+	if _, err := s.w.ExecContext(ctx, edit); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Fatalf("editing an event: got %v, want the append-only refusal", err)
+	}
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM events WHERE type = 'note.added'`); err == nil {
+		t.Fatal("an event was deleted")
+	}
+	// Someone who removes the guard can change an event; verify notices.
+	if _, err := s.w.ExecContext(ctx, `DROP TRIGGER events_append_only_update`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, edit); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Verify(ctx, nil); !errors.As(err, &p) || !strings.Contains(p.What, "hash") {

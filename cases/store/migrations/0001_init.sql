@@ -26,6 +26,14 @@ CREATE TABLE events (
 	hash         TEXT NOT NULL
 ) STRICT;
 CREATE INDEX events_case ON events (case_id, seq);
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN
+	SELECT RAISE(ABORT, 'events are append-only');
+END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN
+	SELECT RAISE(ABORT, 'events are append-only');
+END;
 
 -- This device's events not yet acknowledged by the hub, as ranges of
 -- events.seq: each append writes one row for the events it added; an
