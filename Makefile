@@ -20,6 +20,7 @@ RUN_PKGS  := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
              libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev fonts-wqy-microhei
 TEST_PKGS := gcc fonts-wqy-microhei
 
+.DEFAULT_GOAL := build
 .PHONY: run test build demo deps-run deps-test vet clean
 
 # Install only what is missing, so repeated runs do not touch apt.

@@ -28,9 +28,7 @@ WIN_RES_COMMON := $(WIN_RES)/version.h $(WIN_RES)/jiefang.ico
 WIN_APP_SYSO := rsrc_windows_amd64.syso
 WIN_APP_EXE  := $(WIN_DIST)/jiefang.exe
 
-# jiefangctl is built only once cmd/jiefangctl has Go files; then it must build.
 WIN_CTL_DIR  := cmd/jiefangctl
-WIN_CTL_GO   := $(wildcard $(WIN_CTL_DIR)/*.go)
 WIN_CTL_SYSO := $(WIN_CTL_DIR)/rsrc_windows_amd64.syso
 WIN_CTL_EXE  := $(WIN_DIST)/jiefangctl.exe
 
@@ -61,7 +59,7 @@ $(WIN_APP_SYSO): $(WIN_RES)/jiefang.rc $(WIN_RES)/jiefang.manifest $(WIN_RES_COM
 $(WIN_CTL_SYSO): $(WIN_RES)/jiefangctl.rc $(WIN_RES)/jiefangctl.manifest $(WIN_RES_COMMON) | windows-deps
 	$(WIN_WINDRES) -O coff -I $(WIN_RES) $(WIN_RES)/jiefangctl.rc $@
 
-windows-syso: $(WIN_APP_SYSO) $(if $(WIN_CTL_GO),$(WIN_CTL_SYSO))
+windows-syso: $(WIN_APP_SYSO) $(WIN_CTL_SYSO)
 
 # --- executables -------------------------------------------------------------
 # Always handed to `go build`: its cache decides what is stale.
@@ -75,7 +73,6 @@ windows-app: $(WIN_APP_SYSO) | windows-deps
 	  || { echo "windows.mk: $(WIN_APP_EXE) has no .rsrc section (icon/manifest missing)"; exit 1; }
 	@echo "windows.mk: $$(file -b $(WIN_APP_EXE) | cut -d, -f1) -> $(WIN_APP_EXE) ($$(du -h $(WIN_APP_EXE) | cut -f1))"
 
-ifneq ($(WIN_CTL_GO),)
 windows-ctl: $(WIN_CTL_SYSO) | windows-deps
 	@mkdir -p $(WIN_DIST)
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 \
@@ -85,10 +82,6 @@ windows-ctl: $(WIN_CTL_SYSO) | windows-deps
 	@$(WIN_OBJDUMP) -h $(WIN_CTL_EXE) | grep -q '\.rsrc' \
 	  || { echo "windows.mk: $(WIN_CTL_EXE) has no .rsrc section (icon/manifest missing)"; exit 1; }
 	@echo "windows.mk: $$(file -b $(WIN_CTL_EXE) | cut -d, -f1) -> $(WIN_CTL_EXE) ($$(du -h $(WIN_CTL_EXE) | cut -f1))"
-else
-windows-ctl:
-	@echo "windows.mk: no Go files in $(WIN_CTL_DIR) yet; skipping jiefangctl.exe"
-endif
 
 # --- wine smoke test ---------------------------------------------------------
 # Bare launch under wine + Xvfb; see .ci/wine/launch.sh for its env knobs

@@ -10,10 +10,7 @@ import (
 
 func runVerify(ctx context.Context, e env, args []string) error {
 	fs, db := flags("verify", e)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := open(e, *db)
+	s, err := parseAndOpen(e, fs, db, args)
 	if err != nil {
 		return err
 	}
@@ -30,10 +27,7 @@ func runVerify(ctx context.Context, e env, args []string) error {
 func runStats(ctx context.Context, e env, args []string) error {
 	fs, db := flags("stats", e)
 	asJSON := fs.Bool("json", false, "JSON 输出 / print JSON")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := open(e, *db)
+	s, err := parseAndOpen(e, fs, db, args)
 	if err != nil {
 		return err
 	}

@@ -98,6 +98,15 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseAndOpen parses a command's flags, then opens the database named by
+// --db (db is read after parsing).
+func parseAndOpen(e env, fs *flag.FlagSet, db *string, args []string) (*store.Store, error) {
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return open(e, *db)
+}
+
 // open opens the database named by --db, or the desk's default one.
 func open(e env, path string) (*store.Store, error) {
 	if path == "" {
