@@ -55,6 +55,8 @@ run: demo
 	LANG=zh_CN.UTF-8 $(DIST)/jiefang --db "$(DEMO_DB)"
 
 vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
 test: deps-test deps-run vet
