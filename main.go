@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/lang"
 
 	"jiefang/app"
 	"jiefang/assets"
@@ -50,7 +49,9 @@ func run(db string, demo bool, language, font string) error {
 	if err != nil {
 		return err
 	}
-	setLanguage(language)
+	if err := app.UseLanguage(language); err != nil {
+		fmt.Fprintln(os.Stderr, "jiefang:", err)
+	}
 	a := fyneapp.NewWithID("cn.jiefang.desk")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	deps := app.Deps{Cases: s, DeviceCode: s.Device().Code, Demo: isDemo}
@@ -76,20 +77,5 @@ func dbPath(db string, demo bool) (string, error) {
 		return store.DemoPath(os.Getenv)
 	default:
 		return store.DefaultPath(os.Getenv)
-	}
-}
-
-// setLanguage chooses the interface language explicitly rather than from
-// the system locale: Chinese unless English is asked for. Fyne picks its
-// translations (ours, keyed by the Chinese text, and its own for dialog
-// buttons) from LANGUAGE when they are added.
-func setLanguage(language string) {
-	tag := "zh_Hans"
-	if language == "en" {
-		tag = "en"
-	}
-	os.Setenv("LANGUAGE", tag)
-	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
-		fmt.Fprintln(os.Stderr, "jiefang: translations:", err)
 	}
 }

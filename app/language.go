@@ -1,0 +1,41 @@
+package app
+
+import (
+	"fmt"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"jiefang/assets"
+)
+
+// UseLanguage makes the interface speak language ("zh", the default, or
+// "en") whatever the system's locale is. Fyne picks translations by the
+// system locale and offers no setting: on Linux it reads LANGUAGE, which
+// is set here, but on Windows it asks the system. So the chosen language's
+// strings are also registered under the system's locale, which then
+// resolves to them. Fyne's own few strings (a dialog's 好/OK) follow the
+// system's language on Windows.
+func UseLanguage(language string) error {
+	tag := fyne.Locale("zh_Hans")
+	if language == "en" {
+		tag = "en"
+	}
+	if err := os.Setenv("LANGUAGE", string(tag)); err != nil {
+		return fmt.Errorf("app: set language: %w", err)
+	}
+	data, err := assets.Translations.ReadFile("translations/" + string(tag) + ".json")
+	if err != nil {
+		return fmt.Errorf("app: translations for %s: %w", tag, err)
+	}
+	if err := lang.AddTranslationsForLocale(data, tag); err != nil {
+		return fmt.Errorf("app: translations for %s: %w", tag, err)
+	}
+	if sys := lang.SystemLocale(); sys != tag {
+		if err := lang.AddTranslationsForLocale(data, sys); err != nil {
+			return fmt.Errorf("app: translations for %s: %w", sys, err)
+		}
+	}
+	return nil
+}
