@@ -404,8 +404,8 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 			}
 			linked[f] = true
 			// The link is made only if the fact card is in this case.
-			if err := a.execOne("fact", `INSERT INTO evidence_facts (case_id, evidence_id, fact_id, seq)
-				SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM facts WHERE case_id = ?1 AND id = ?3)`, cid, eid, f.String(), seq); err != nil {
+			if err := a.execOne("fact", `INSERT INTO evidence_facts (case_id, evidence_id, fact_id, seq, pos)
+				SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM facts WHERE case_id = ?1 AND id = ?3)`, cid, eid, f.String(), seq, len(linked)); err != nil {
 				return err
 			}
 		}

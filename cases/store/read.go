@@ -134,7 +134,7 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 	if err != nil {
 		return c, err
 	}
-	err = load("evidence links", `SELECT evidence_id, fact_id FROM evidence_facts WHERE case_id = ? ORDER BY seq`,
+	err = load("evidence links", `SELECT evidence_id, fact_id FROM evidence_facts WHERE case_id = ? ORDER BY seq, pos`,
 		func(r *sql.Rows) error {
 			var eid, fid string
 			if err := r.Scan(&eid, &fid); err != nil {

@@ -116,13 +116,15 @@ CREATE TABLE evidence (
 	PRIMARY KEY (case_id, id)
 ) STRICT, WITHOUT ROWID;
 
--- seq orders a case's links as they were made (a link made again after
--- an unlink goes last).
+-- (seq, pos) orders a case's links as they were made: pos is the place
+-- in the list of an evidence.added event; a link made again after an
+-- unlink goes last.
 CREATE TABLE evidence_facts (
 	case_id     TEXT NOT NULL,
 	evidence_id TEXT NOT NULL,
 	fact_id     TEXT NOT NULL,
 	seq         INTEGER NOT NULL,
+	pos         INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (case_id, evidence_id, fact_id)
 ) STRICT, WITHOUT ROWID;
 
