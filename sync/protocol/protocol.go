@@ -1,9 +1,160 @@
-// Package protocol holds what the desk and the hub share on the wire:
-// the protocol version now, and the request, response and error types as
-// sync is built. There is deliberately no package named sync, which would
-// shadow the standard library.
+// Package protocol holds what the desk and the hub share on the wire: the
+// protocol version, the push and pull messages, the event as it travels,
+// and the error codes with their Chinese messages. There is deliberately
+// no package named sync, which would shadow the standard library.
 package protocol
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"jiefang/cases"
+)
 
 // Version is the sync protocol version this build speaks. The hub accepts
 // this version and the one before it.
 const Version = 1
+
+// Accepts reports whether a peer speaking version v can be served.
+func Accepts(v int) bool { return v >= 1 && (v == Version || v == Version-1) }
+
+// Event is a cases.Event as it travels.
+type Event struct {
+	ID          uuid.UUID       `json:"id"`
+	CaseID      uuid.UUID       `json:"case_id"`
+	Type        string          `json:"type"`
+	Payload     json.RawMessage `json:"payload"`
+	Actor       string          `json:"actor"`
+	DeviceID    string          `json:"device_id"`
+	DeviceSeq   int64           `json:"device_seq"`
+	BaseVersion int64           `json:"base_version"`
+	At          time.Time       `json:"at"`
+	PrevHash    string          `json:"prev_hash"`
+	Hash        string          `json:"hash"`
+}
+
+// FromEvent is e on the wire.
+func FromEvent(e cases.Event) Event {
+	return Event{ID: e.ID, CaseID: e.CaseID, Type: string(e.Type), Payload: e.Payload, Actor: e.Actor,
+		DeviceID: e.DeviceID, DeviceSeq: e.DeviceSeq, BaseVersion: e.BaseVersion, At: e.At.UTC(),
+		PrevHash: e.PrevHash, Hash: e.Hash}
+}
+
+// ToEvent is the wire event as a cases.Event, At at millisecond precision.
+func (w Event) ToEvent() cases.Event {
+	return cases.Event{ID: w.ID, CaseID: w.CaseID, Type: cases.EventType(w.Type), Payload: w.Payload, Actor: w.Actor,
+		DeviceID: w.DeviceID, DeviceSeq: w.DeviceSeq, BaseVersion: w.BaseVersion, At: w.At.UTC().Truncate(time.Millisecond),
+		PrevHash: w.PrevHash, Hash: w.Hash}
+}
+
+// PushRequest carries a batch of a device's events, oldest first.
+type PushRequest struct {
+	Version int     `json:"version"`
+	Events  []Event `json:"events"`
+}
+
+// Outcome is what the hub did with one pushed event.
+type Outcome string
+
+// Outcomes of a pushed event.
+const (
+	Applied   Outcome = "applied"   // stored now
+	Duplicate Outcome = "duplicate" // stored before, same content: the original result
+	Conflict  Outcome = "conflict"  // stored, but it changed a field changed concurrently: both values kept
+	Rejected  Outcome = "rejected"  // not stored; kept in quarantine when it could be read
+)
+
+// PushResult is the hub's answer for one event.
+type PushResult struct {
+	ID      uuid.UUID `json:"id"`
+	Outcome Outcome   `json:"outcome"`
+	Seq     int64     `json:"seq,omitempty"` // hub sequence of the stored event
+	Code    Code      `json:"code,omitempty"`
+	Message string    `json:"message,omitempty"` // Chinese, for the desk's quarantine list
+}
+
+// PushResponse answers a push, one result per event in order.
+type PushResponse struct {
+	Version int          `json:"version"`
+	Epoch   string       `json:"epoch"`
+	Results []PushResult `json:"results"`
+}
+
+// PullRequest asks for the device's scope after a hub sequence.
+type PullRequest struct {
+	Version int    `json:"version"`
+	Epoch   string `json:"epoch"` // the epoch the cursor belongs to; "" on first pull
+	After   int64  `json:"after"`
+	Limit   int    `json:"limit"`
+}
+
+// Pulled is one event with its hub sequence.
+type Pulled struct {
+	Seq   int64 `json:"seq"`
+	Event Event `json:"event"`
+}
+
+// PullResponse carries events in hub sequence order.
+type PullResponse struct {
+	Version int      `json:"version"`
+	Epoch   string   `json:"epoch"`
+	Events  []Pulled `json:"events"`
+	More    bool     `json:"more"`
+}
+
+// Code names an error or a rejection.
+type Code string
+
+// Codes.
+const (
+	CodeBadVersion  Code = "bad_version"  // protocol version not served
+	CodeBadRequest  Code = "bad_request"  // unreadable or malformed request
+	CodeBadEvent    Code = "bad_event"    // an event that fails validation
+	CodeHashInvalid Code = "hash_invalid" // an event whose content does not match its hash
+	CodeIDReused    Code = "id_reused"    // an event id already stored with other content
+	CodeWrongDevice Code = "wrong_device" // an event of another device than the one pushing
+	CodeNewEpoch    Code = "new_epoch"    // the hub was restored: re-push and pull from zero
+)
+
+// Message is the Chinese text the desk shows for the code.
+func (c Code) Message() string {
+	switch c {
+	case CodeBadVersion:
+		return "上级平台与本机的程序版本不兼容，请升级接访台。"
+	case CodeBadRequest:
+		return "同步请求无法识别，请重试；如反复出现请联系县级信息化人员。"
+	case CodeBadEvent:
+		return "这条记录内容不完整或格式不对，已被上级退回，放在“待处理”中。"
+	case CodeHashInvalid:
+		return "这条记录与其校验值不符，可能已被改动，已被上级退回。"
+	case CodeIDReused:
+		return "上级已有同一编号、内容不同的记录；本条已隔离，原记录未受影响。"
+	case CodeWrongDevice:
+		return "这条记录不是本机产生的，不能由本机上传。"
+	case CodeNewEpoch:
+		return "上级平台已从备份恢复，本机将重新上传并重新下载数据。"
+	}
+	return fmt.Sprintf("未知错误（%s）", string(c))
+}
+
+// Error is a protocol error answered for a whole request.
+type Error struct {
+	Code    Code   `json:"code"`
+	Message string `json:"message"` // Chinese
+	Detail  string `json:"detail,omitempty"`
+}
+
+func (e *Error) Error() string {
+	if e.Detail != "" {
+		return fmt.Sprintf("sync: %s: %s", e.Code, e.Detail)
+	}
+	return "sync: " + string(e.Code)
+}
+
+// NewError makes an Error with the code's message.
+func NewError(c Code, detail string) *Error {
+	return &Error{Code: c, Message: c.Message(), Detail: detail}
+}
