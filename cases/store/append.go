@@ -122,6 +122,11 @@ type appender struct {
 
 	firstSeq, lastSeq int64          // the events added, for the outbox
 	numbers           map[string]int // provisional number counters by day
+
+	// remote: the events come from other devices through the hub. They
+	// keep their envelopes, stay out of the outbox, and a change based on
+	// an older version than the field's becomes a conflict, not a refusal.
+	remote bool
 }
 
 type touch struct {
@@ -272,10 +277,12 @@ func (a *appender) insertEvent(e cases.Event) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: insert event %s: %w", e.ID, err)
 	}
-	if a.firstSeq == 0 {
-		a.firstSeq = seq
+	if !a.remote {
+		if a.firstSeq == 0 {
+			a.firstSeq = seq
+		}
+		a.lastSeq = seq
 	}
-	a.lastSeq = seq
 	return seq, nil
 }
 
@@ -513,10 +520,38 @@ func (a *appender) change(e cases.Event, m mutable, value any, entity ...string)
 		if err != nil {
 			return err
 		}
+		if a.remote && e.BaseVersion < ver {
+			return a.conflict(e, m, id, value)
+		}
 		return &cases.ValidationError{Field: string(m.field), Code: cases.CodeConflict,
 			Message: "这一项刚被修改过，请刷新后再改。", Detail: fmt.Sprintf("based on version %d, current %d", e.BaseVersion, ver)}
 	}
 	return a.resolve(cid, m.field, id)
+}
+
+// conflict keeps a concurrent change to a mutable field beside the value
+// in force, as cases.Apply does.
+func (a *appender) conflict(e cases.Event, m mutable, entity string, other any) error {
+	q, args := fmt.Sprintf(`SELECT %s FROM facts WHERE id = ? AND case_id = ?`, m.col), []any{entity, e.CaseID.String()}
+	if m.table == "cases" {
+		q, args = fmt.Sprintf(`SELECT %s FROM cases WHERE id = ?`, m.col), []any{e.CaseID.String()}
+	}
+	var kept any
+	if err := a.queryRow(q, args...).Scan(&kept); err != nil {
+		return err
+	}
+	show := func(v any) string {
+		if f, ok := v.(float64); ok {
+			return cases.FormatOrder(f)
+		}
+		return fmt.Sprint(v)
+	}
+	if _, err := a.exec(`INSERT INTO conflicts (case_id, field, entity_id, kept, other, event_id) VALUES (?, ?, ?, ?, ?, ?)`,
+		e.CaseID.String(), string(m.field), entity, show(kept), show(other), e.ID.String()); err != nil {
+		return err
+	}
+	a.s.openConflicts = true
+	return nil
 }
 
 // resolve marks the open conflicts on a field as decided.

@@ -344,7 +344,8 @@ const (
 	metaCreatedAt  = "created_at"
 	metaActor      = "actor"
 	metaDemo       = "demo"
-	metaChainHead  = "chain_head" // "device_seq hash" of this device's last event
+	metaChainHead  = "chain_head"  // "device_seq hash" of this device's last event
+	metaPullCursor = "pull_cursor" // "epoch hub_seq" where the last pull ended
 )
 
 // Meta returns a metadata value, "" when unset.
