@@ -39,21 +39,7 @@ func TestRandomHistoriesProjectLikeApply(t *testing.T) {
 		t.Fatalf("seed %d: %v", seed, err)
 	}
 	for _, id := range ids {
-		got, err := s.Case(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs, err := s.Events(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := cases.Replay(evs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := diffCase(want, got); d != "" {
-			t.Fatalf("seed %d: %s", seed, d)
-		}
+		loadsAsReplay(t, s, id)
 	}
 }
 

@@ -88,10 +88,11 @@ func fullCase(t *testing.T, s *Store) uuid.UUID {
 	return id
 }
 
-func TestAppendProjectsLikeReplay(t *testing.T) {
-	s := openTemp(t)
+// loadsAsReplay checks that a case loads from the projections exactly as
+// cases.Replay derives it from its events, and returns both.
+func loadsAsReplay(t *testing.T, s *Store, id uuid.UUID) (cases.Case, []cases.Event) {
+	t.Helper()
 	ctx := context.Background()
-	id := fullCase(t, s)
 	got, err := s.Case(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -105,8 +106,16 @@ func TestAppendProjectsLikeReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d := diffCase(want, got); d != "" {
-		t.Fatalf("projection differs from replay: %s", d)
+		t.Fatalf("case %s: projection differs from replay: %s", id, d)
 	}
+	return got, evs
+}
+
+func TestAppendProjectsLikeReplay(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	id := fullCase(t, s)
+	got, evs := loadsAsReplay(t, s, id)
 	if got.Status != cases.StatusReopened || got.Versions.Status != 2 {
 		t.Errorf("dissatisfied follow-up should reopen: status %s v%d", got.Status, got.Versions.Status)
 	}
