@@ -25,7 +25,7 @@ import (
 func (s *Store) Append(ctx context.Context, evs ...cases.Event) ([]cases.Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	actor := s.actor
+	actor := *s.actor.Load()
 	// Statements run without cancellation (with a cancellable context the
 	// driver watches each statement from a goroutine of its own, which
 	// costs about 15%); ctx is checked between events and before commit,

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -43,7 +44,7 @@ type Store struct {
 	stmts map[string]*sql.Stmt
 
 	device Device
-	actor  string // guarded by mu
+	actor  atomic.Pointer[string] // the staff member; read without waiting for an append
 	// openConflicts is whether any conflict is undecided; while none is,
 	// changes skip looking for conflicts to resolve. Guarded by mu.
 	openConflicts bool
@@ -305,9 +306,11 @@ func (s *Store) loadDevice(ctx context.Context) error {
 		return err
 	}
 	s.device = Device{ID: id, Code: code}
-	if s.actor, err = s.Meta(ctx, metaActor); err != nil {
+	actor, err := s.Meta(ctx, metaActor)
+	if err != nil {
 		return err
 	}
+	s.actor.Store(&actor)
 	if err := s.w.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conflicts WHERE resolved = 0)`).Scan(&s.openConflicts); err != nil {
 		return fmt.Errorf("store: read conflicts: %w", err)
 	}
@@ -376,8 +379,10 @@ func (s *Store) Device() Device { return s.device }
 func (s *Store) Path() string { return s.path }
 
 // Actor is the staff member recorded on events when none is given; ""
-// until set on first start.
-func (s *Store) Actor(ctx context.Context) (string, error) { return s.Meta(ctx, metaActor) }
+// until set on first start. It is held in memory: no database read.
+func (s *Store) Actor(ctx context.Context) (string, error) {
+	return *s.actor.Load(), nil
+}
 
 // SetActor records the staff member's name.
 func (s *Store) SetActor(ctx context.Context, name string) error {
@@ -390,7 +395,7 @@ func (s *Store) SetActor(ctx context.Context, name string) error {
 	if err := s.setMeta(ctx, metaActor, name); err != nil {
 		return err
 	}
-	s.actor = name
+	s.actor.Store(&name)
 	return nil
 }
 
