@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -108,8 +109,15 @@ func TestTwoDesksConcurrentStatusChange(t *testing.T) {
 			t.Fatalf("desk %s: %v", name, err)
 		}
 	}
-	if st, _ := h.Stats(ctx); st.Events != 4 {
-		t.Errorf("hub holds %d events, want 4", st.Events)
+	if st, _ := h.Stats(ctx); st.Events != 5 {
+		t.Errorf("hub holds %d events, want 4 and an official number", st.Events)
+	}
+	// The hub numbered the case on its first acknowledgement; both desks
+	// show that number.
+	ca, _ := a.Case(ctx, id)
+	cb, _ := b.Case(ctx, id)
+	if !strings.HasPrefix(ca.Number(), "XF") || ca.Number() != cb.Number() || ca.ProvisionalNumber == ca.Number() {
+		t.Errorf("numbers: desk A %q (provisional %q), desk B %q", ca.Number(), ca.ProvisionalNumber, cb.Number())
 	}
 	// Deciding on one desk, based on the version it shows, resolves it there.
 	c, _ := a.Case(ctx, id)

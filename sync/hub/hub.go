@@ -1,9 +1,9 @@
 // Package hub is the county hub's side of sync: it stores every device's
 // pushed events once, in one hub sequence, answers each with applied,
-// duplicate or rejected (keeping what it refused in quarantine), and
-// serves them back in sequence order. This is the storage core on SQLite;
-// the HTTP handlers, units and scopes, enrollment, conflict flags,
-// official numbers, blobs and PostgreSQL build on it.
+// duplicate or rejected (keeping what it refused in quarantine), gives
+// each new case its official number, and serves them back in sequence
+// order. This is the storage core on SQLite; the HTTP handlers, units and
+// scopes, enrollment, conflict flags, blobs and PostgreSQL build on it.
 package hub
 
 import (
@@ -95,6 +95,28 @@ func (s *Store) Epoch() string { return s.epoch }
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
+// hubActor is the actor of the events the hub writes itself.
+const hubActor = "上级平台"
+
+// DeviceID is the device id of the events the hub writes itself (official
+// case numbers): one hash chain per epoch.
+func (s *Store) DeviceID() string { return "hub-" + s.epoch }
+
+// pusher carries one push transaction and the hub's own chain within it.
+type pusher struct {
+	s      *Store
+	tx     *sql.Tx
+	ctx    context.Context
+	at     int64
+	head   *chainHead // read on first use, written back at the end
+	device string
+}
+
+type chainHead struct {
+	seq  int64
+	hash string
+}
+
 // Push stores the events a device pushed, in one transaction, and answers
 // each: applied (with its new hub sequence), duplicate (an event stored
 // before with the same content: its original sequence and outcome), or
@@ -107,14 +129,17 @@ func (s *Store) Push(ctx context.Context, deviceID string, evs []protocol.Event)
 		return nil, fmt.Errorf("hub: push: %w", err)
 	}
 	defer tx.Rollback()
-	at := s.now().UnixMilli()
+	p := &pusher{s: s, tx: tx, ctx: ctx, at: s.now().UnixMilli(), device: deviceID}
 	out := make([]protocol.PushResult, len(evs))
 	for i, w := range evs {
-		r, err := s.pushOne(ctx, tx, deviceID, w, at)
+		r, err := p.pushOne(w)
 		if err != nil {
 			return nil, fmt.Errorf("hub: push event %s: %w", w.ID, err)
 		}
 		out[i] = r
+	}
+	if err := p.saveHead(); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("hub: push: %w", err)
@@ -122,7 +147,8 @@ func (s *Store) Push(ctx context.Context, deviceID string, evs []protocol.Event)
 	return out, nil
 }
 
-func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, deviceID string, w protocol.Event, at int64) (protocol.PushResult, error) {
+func (p *pusher) pushOne(w protocol.Event) (protocol.PushResult, error) {
+	ctx, tx, deviceID, at := p.ctx, p.tx, p.device, p.at
 	r := protocol.PushResult{ID: w.ID}
 	reject := func(c protocol.Code) (protocol.PushResult, error) {
 		r.Outcome, r.Code, r.Message = protocol.Rejected, c, c.Message()
@@ -156,18 +182,80 @@ func (s *Store) pushOne(ctx context.Context, tx *sql.Tx, deviceID string, w prot
 	case !errors.Is(err, sql.ErrNoRows):
 		return r, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO events (id, case_id, type, payload, actor, device_id, device_seq, base_version, at, prev_hash, hash, outcome, received_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID[:], e.CaseID[:], string(e.Type), string(e.Payload), e.Actor, e.DeviceID, e.DeviceSeq, e.BaseVersion,
-		e.At.UnixMilli(), e.PrevHash, e.Hash, string(protocol.Applied), at)
-	if err != nil {
-		return r, err
-	}
-	if r.Seq, err = res.LastInsertId(); err != nil {
+	if r.Seq, err = p.insert(e); err != nil {
 		return r, err
 	}
 	r.Outcome = protocol.Applied
+	if e.Type == cases.CaseOpened {
+		// The first acknowledgement of a case gives it its official number.
+		if err := p.number(e); err != nil {
+			return r, err
+		}
+	}
 	return r, nil
+}
+
+func (p *pusher) insert(e cases.Event) (int64, error) {
+	res, err := p.tx.ExecContext(p.ctx, `INSERT INTO events (id, case_id, type, payload, actor, device_id, device_seq, base_version, at, prev_hash, hash, outcome, received_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID[:], e.CaseID[:], string(e.Type), string(e.Payload), e.Actor, e.DeviceID, e.DeviceSeq, e.BaseVersion,
+		e.At.UnixMilli(), e.PrevHash, e.Hash, string(protocol.Applied), p.at)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// number writes the hub's case.numbered event for a newly opened case:
+// XF + the year (China time) the case was opened + a six-digit counter of
+// that year, the event chained to the hub's previous one.
+func (p *pusher) number(opened cases.Event) error {
+	year := cases.Local(opened.At).Year()
+	key := fmt.Sprintf("number/%d", year)
+	var n int64
+	if err := p.tx.QueryRowContext(p.ctx, `INSERT INTO meta (key, value) VALUES (?, '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`, key).Scan(&n); err != nil {
+		return fmt.Errorf("official number: %w", err)
+	}
+	e, err := cases.NewEvent(opened.CaseID, &cases.Numbered{Number: fmt.Sprintf("XF%d%06d", year, n)})
+	if err != nil {
+		return err
+	}
+	if p.head == nil {
+		p.head = &chainHead{}
+		var v string
+		err := p.tx.QueryRowContext(p.ctx, `SELECT value FROM meta WHERE key = 'chain_head'`).Scan(&v)
+		if err == nil {
+			_, err = fmt.Sscanf(v, "%d %s", &p.head.seq, &p.head.hash)
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("hub chain head: %w", err)
+		}
+	}
+	if e.ID, err = uuid.NewV7(); err != nil {
+		return err
+	}
+	e.At = time.UnixMilli(p.at).UTC()
+	e.Actor, e.DeviceID, e.DeviceSeq, e.PrevHash = hubActor, p.s.DeviceID(), p.head.seq+1, p.head.hash
+	e.Hash = e.ComputeHash()
+	if _, err := p.insert(e); err != nil {
+		return err
+	}
+	p.head.seq, p.head.hash = e.DeviceSeq, e.Hash
+	return nil
+}
+
+// saveHead writes the hub's chain head if this push extended it.
+func (p *pusher) saveHead() error {
+	if p.head == nil {
+		return nil
+	}
+	_, err := p.tx.ExecContext(p.ctx, `INSERT INTO meta (key, value) VALUES ('chain_head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+		fmt.Sprintf("%d %s", p.head.seq, p.head.hash))
+	if err != nil {
+		return fmt.Errorf("hub: chain head: %w", err)
+	}
+	return nil
 }
 
 // Pull returns up to limit stored events after hub sequence after, in
@@ -212,16 +300,18 @@ func (s *Store) Pull(ctx context.Context, after int64, limit int) ([]protocol.Pu
 	return out, more, nil
 }
 
-// Stats counts stored and quarantined events.
+// Stats counts stored and quarantined events and the cases they open.
 type Stats struct {
 	Events      int64 `json:"events"`
+	Cases       int64 `json:"cases"`
 	Quarantined int64 `json:"quarantined"`
 }
 
 // Stats counts what the hub holds.
 func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM quarantine)`).Scan(&st.Events, &st.Quarantined)
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM events WHERE type = 'case.opened'),
+		(SELECT count(*) FROM quarantine)`).Scan(&st.Events, &st.Cases, &st.Quarantined)
 	if err != nil {
 		return st, fmt.Errorf("hub: stats: %w", err)
 	}
