@@ -67,14 +67,20 @@ func TestIntakeCreatesCase(t *testing.T) {
 	w := newTestWindow(t)
 	s := newTestStore(t)
 	s.SetActor(context.Background(), "王芳")
-	var number string
-	f := newIntakeForm(w, s, func(n string) { number = n })
+	created := make(chan string, 1)
+	f := newIntakeForm(w, s, func(n string) { created <- n })
 	f.show()
 	f.channel.SetSelected(lang.L(cases.ChannelPhone.Label()))
 	f.category.SetText("噪音")
 	test.Type(f.summary, "工地夜间施工，影响休息")
 	test.Type(f.signers, "12")
 	f.onSubmit()
+	var number string
+	select {
+	case number = <-created:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the case was not created")
+	}
 	if !strings.HasPrefix(number, s.Device().Code+"-") {
 		t.Fatalf("created number %q", number)
 	}

@@ -109,18 +109,26 @@ func (f *intakeForm) onSubmit() {
 		f.refuse(err)
 		return
 	}
+	go f.save(e)
+}
+
+// save stores the new case off the UI goroutine (the store may be busy
+// with a sync) and reports back on it.
+func (f *intakeForm) save(e cases.Event) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	stored, err := f.cases.Append(ctx, e)
-	if err != nil {
-		f.refuse(err)
-		return
-	}
-	var o cases.Opened
-	if p, err := cases.Decode(stored[0]); err == nil {
-		o = *p.(*cases.Opened)
-	}
-	f.created(o.Number)
+	fyne.Do(func() {
+		if err != nil {
+			f.refuse(err)
+			return
+		}
+		var o cases.Opened
+		if p, err := cases.Decode(stored[0]); err == nil {
+			o = *p.(*cases.Opened)
+		}
+		f.created(o.Number)
+	})
 }
 
 // refuse explains what is wrong and brings the form back as it was.
