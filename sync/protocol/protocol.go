@@ -117,6 +117,18 @@ const (
 	CodeIDReused    Code = "id_reused"    // an event id already stored with other content
 	CodeWrongDevice Code = "wrong_device" // an event of another device than the one pushing
 	CodeNewEpoch    Code = "new_epoch"    // the hub was restored: re-push and pull from zero
+
+	CodeUnauthorized  Code = "unauthorized"   // no device credential, or a signature that does not verify
+	CodeRevoked       Code = "revoked"        // the device was cut off at the hub
+	CodeOutOfScope    Code = "out_of_scope"   // a case outside the device's unit
+	CodeUnknownCase   Code = "unknown_case"   // an event for a case the hub has not seen opened
+	CodeEnrollInvalid Code = "enroll_invalid" // an enrollment code the hub does not know
+	CodeEnrollUsed    Code = "enroll_used"    // an enrollment code redeemed before
+	CodeDemoDatabase  Code = "demo_database"  // a demo database tried to enroll
+	CodeTooLarge      Code = "too_large"      // a request body over the limit
+	CodeBlobMismatch  Code = "blob_mismatch"  // an uploaded file whose content does not match its SHA-256
+	CodeNotFound      Code = "not_found"      // no such resource
+	CodeInternal      Code = "internal"       // the hub failed; try again later
 )
 
 // Message is the Chinese text the desk shows for the code.
@@ -136,6 +148,28 @@ func (c Code) Message() string {
 		return "这条记录不是本机产生的，不能由本机上传。"
 	case CodeNewEpoch:
 		return "上级平台已从备份恢复，本机将重新上传并重新下载数据。"
+	case CodeUnauthorized:
+		return "上级平台不认识本机的凭证，请重新用入网码连接上级。"
+	case CodeRevoked:
+		return "本机已被上级停用，请联系县级信息化人员。"
+	case CodeOutOfScope:
+		return "这个案件不属于本机所在单位，不能同步。"
+	case CodeUnknownCase:
+		return "上级平台还没有这个案件，请先同步开案记录。"
+	case CodeEnrollInvalid:
+		return "入网码无效，请核对后重新输入，或向县级信息化人员索取新码。"
+	case CodeEnrollUsed:
+		return "这个入网码已经用过，每个码只能用一次；请向县级信息化人员索取新码。"
+	case CodeDemoDatabase:
+		return "演示数据库不能连接上级，请用正式数据库（去掉 --demo）后再连接。"
+	case CodeTooLarge:
+		return "一次上传的数据过大，已被上级拒收；程序会分批重试。"
+	case CodeBlobMismatch:
+		return "证据文件上传后校验不符，将重新上传。"
+	case CodeNotFound:
+		return "上级平台没有找到要的数据。"
+	case CodeInternal:
+		return "上级平台暂时出错，程序会稍后自动重试。"
 	}
 	return fmt.Sprintf("未知错误（%s）", string(c))
 }
