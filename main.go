@@ -18,6 +18,7 @@ import (
 	"jiefang/assets"
 	"jiefang/assets/fonts"
 	"jiefang/cases/store"
+	"jiefang/sync/client"
 )
 
 func main() {
@@ -55,6 +56,14 @@ func run(db string, demo bool, language, font string) error {
 	a := fyneapp.NewWithID("cn.jiefang.desk")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	deps := app.Deps{Cases: s, DeviceCode: s.Device().Code, Demo: isDemo}
+	if !isDemo {
+		// Demo data never leaves the machine: no syncer for it.
+		syncer := client.NewSyncer(s, client.DeviceInfo{ID: s.Device().ID, Code: s.Device().Code})
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		go syncer.Run(ctx)
+		deps.Sync = deskSync{syncer}
+	}
 	f, err := fonts.Find(fonts.Options{Preferred: font})
 	if err != nil {
 		deps.FontNote = err.Error()

@@ -25,6 +25,7 @@ type Deps struct {
 	DeviceCode string // the short code in provisional case numbers
 	Demo       bool   // the database holds demo data
 	FontNote   string // a problem with the Chinese font to tell the user, if any
+	Sync       Syncer // sync with the hub; nil: none (the desk says it is not connected)
 }
 
 // Desk is the main window.
@@ -50,9 +51,11 @@ func NewDesk(a fyne.App, deps Deps) *Desk {
 // Window is the desk's main window.
 func (d *Desk) Window() fyne.Window { return d.win }
 
-// Start loads the case list and, on first start, asks for the staff
-// member's name.
+// Start shows the sync status, loads the case list and, on first start,
+// asks for the staff member's name. It must be called on the UI
+// goroutine, once.
 func (d *Desk) Start() {
+	d.home.watchSync()
 	d.home.refresh()
 	d.home.askStaffIfNeeded()
 	if d.deps.FontNote != "" {

@@ -24,19 +24,27 @@ const (
 	searchLimit = 200                    // most search results shown
 )
 
-// homeScreen is the case list with search and the 新接待 button.
+// homeScreen is the case list with search, the 新接待 and 连接上级
+// buttons, and a status line that includes sync.
 type homeScreen struct {
 	win  fyne.Window
 	deps Deps
 
 	search  *widget.Entry
 	newCase *widget.Button
+	connect *widget.Button
 	list    *widget.List
 	status  *widget.Label
 	empty   *widget.Label
 
-	rows []cases.Listing // shown rows; touched only on the UI goroutine
-	gen  int             // bumps with each load; late results of older loads are dropped
+	// Touched only on the UI goroutine:
+	rows    []cases.Listing // shown rows
+	query   string          // the search the shown rows answer
+	loaded  bool            // a load has finished: the status line has something to say
+	gen     int             // bumps with each load; late results of older loads are dropped
+	loadErr string          // why the last load failed, shown in the status line; "" if it worked
+	sync    SyncStatus      // the latest sync status
+	conn    *connectScreen  // the open 连接上级 screen, if any
 
 	mu    sync.Mutex
 	timer *time.Timer
@@ -49,6 +57,7 @@ func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
 	h.search.OnChanged = h.onSearchChanged
 	h.newCase = widget.NewButtonWithIcon(lang.L("新接待"), theme.ContentAddIcon(), h.onNewReception)
 	h.newCase.Importance = widget.HighImportance
+	h.connect = widget.NewButtonWithIcon(lang.L("连接上级"), theme.UploadIcon(), h.onConnect)
 	h.status = widget.NewLabel("")
 	h.empty = widget.NewLabel("")
 	h.empty.Alignment = fyne.TextAlignCenter
@@ -61,7 +70,7 @@ func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
 }
 
 func (h *homeScreen) content() fyne.CanvasObject {
-	top := container.NewBorder(nil, nil, nil, h.newCase, h.search)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(h.connect, h.newCase), h.search)
 	return container.NewBorder(
 		container.NewPadded(top),
 		container.NewPadded(h.status),
@@ -95,7 +104,8 @@ func (h *homeScreen) load(query string) {
 				return // a newer load has started
 			}
 			if err != nil {
-				h.status.SetText(lang.L("读取案件失败：") + err.Error())
+				h.query, h.loadErr, h.loaded = query, lang.L("读取案件失败：")+err.Error(), true
+				h.updateStatus(query)
 				return
 			}
 			h.show(query, rows)
@@ -115,7 +125,7 @@ func (h *homeScreen) fetch(query string) ([]cases.Listing, error) {
 }
 
 func (h *homeScreen) show(query string, rows []cases.Listing) {
-	h.rows = rows
+	h.rows, h.query, h.loadErr, h.loaded = rows, query, "", true
 	h.list.Refresh()
 	h.list.ScrollToTop()
 	switch {
@@ -129,6 +139,9 @@ func (h *homeScreen) show(query string, rows []cases.Listing) {
 	h.updateStatus(query)
 }
 
+// updateStatus writes the status line: device, staff, what the list
+// shows (or why it could not be read), and sync. A demo database never
+// syncs: it says so instead.
 func (h *homeScreen) updateStatus(query string) {
 	actor, _ := h.deps.Cases.Actor(context.Background())
 	if actor == "" {
@@ -136,6 +149,8 @@ func (h *homeScreen) updateStatus(query string) {
 	}
 	shown := fmt.Sprintf(lang.L("最近更新的 %d 件"), len(h.rows))
 	switch {
+	case h.loadErr != "":
+		shown = h.loadErr
 	case query != "" && len(h.rows) >= searchLimit:
 		shown = fmt.Sprintf(lang.L("找到很多，显示最近的 %d 件；再加一个词可缩小范围"), len(h.rows))
 	case query != "":
@@ -144,8 +159,45 @@ func (h *homeScreen) updateStatus(query string) {
 	status := fmt.Sprintf(lang.L("设备 %s · 工作人员 %s · %s"), h.deps.DeviceCode, actor, shown)
 	if h.deps.Demo {
 		status = lang.L("演示数据（不会上报）") + " · " + status
+	} else {
+		status += " · " + syncLine(h.sync, h.deps.Sync != nil)
 	}
 	h.status.SetText(status)
+}
+
+// watchSync shows the sync status now and whenever it changes. It must
+// be called on the UI goroutine, once.
+func (h *homeScreen) watchSync() {
+	if h.deps.Sync == nil {
+		return
+	}
+	h.sync = h.deps.Sync.Status()
+	h.deps.Sync.Watch(func(st SyncStatus) {
+		fyne.Do(func() { h.onSyncStatus(st) })
+	})
+	if h.loaded {
+		h.updateStatus(h.query)
+	}
+}
+
+// onSyncStatus applies a new sync status; it runs on the UI goroutine.
+func (h *homeScreen) onSyncStatus(st SyncStatus) {
+	h.sync = st
+	if h.loaded {
+		h.updateStatus(h.query)
+	}
+	if h.conn != nil {
+		h.conn.setStatus(st)
+	}
+}
+
+// onConnect opens the 连接上级 screen.
+func (h *homeScreen) onConnect() {
+	if h.conn != nil {
+		return // already open
+	}
+	h.conn = newConnectScreen(h.win, h.deps, h.sync, func() { h.conn = nil })
+	h.conn.show()
 }
 
 func (h *homeScreen) showMessage(title, msg string) {

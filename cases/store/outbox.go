@@ -41,13 +41,29 @@ func (s *Store) Acknowledge(ctx context.Context, ids []uuid.UUID) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	return s.writeTx(ctx, "acknowledge", func(tx *sql.Tx) error { return unqueue(ctx, tx, ids) })
+}
+
+// writeTx runs f in a transaction of the writer connection.
+func (s *Store) writeTx(ctx context.Context, what string, f func(tx *sql.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: acknowledge: %w", err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	return nil
+}
+
+// unqueue takes events out of the outbox ranges holding them.
+func unqueue(ctx context.Context, tx *sql.Tx, ids []uuid.UUID) error {
 	for _, id := range ids {
 		var seq, first, last int64
 		err := tx.QueryRowContext(ctx, `SELECT e.seq, o.first_seq, o.last_seq FROM events e
@@ -56,21 +72,18 @@ func (s *Store) Acknowledge(ctx context.Context, ids []uuid.UUID) error {
 			continue // not pending
 		}
 		if err != nil {
-			return fmt.Errorf("store: acknowledge %s: %w", id, err)
+			return fmt.Errorf("event %s: %w", id, err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE first_seq = ?`, first); err != nil {
-			return fmt.Errorf("store: acknowledge: %w", err)
+			return err
 		}
 		for _, r := range [][2]int64{{first, seq - 1}, {seq + 1, last}} {
 			if r[0] <= r[1] {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (first_seq, last_seq) VALUES (?, ?)`, r[0], r[1]); err != nil {
-					return fmt.Errorf("store: acknowledge: %w", err)
+					return err
 				}
 			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: acknowledge: %w", err)
 	}
 	return nil
 }

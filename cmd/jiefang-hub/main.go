@@ -1,20 +1,28 @@
 // Command jiefang-hub is the county hub that desks push their events to
-// and pull assignments from. This build has no serving commands yet: it
-// reports its protocol version and says so.
+// and pull their unit's cases from: the HTTPS sync server and its
+// administration (units, enrollment codes, devices, statistics, backup).
+// It never imports Fyne.
+//
+//	jiefang-hub serve   --db PATH | --pg URL [--addr HOST:PORT] [--insecure-http]
+//	jiefang-hub units   add --name NAME [--parent NAME] | list
+//	jiefang-hub enroll  --unit NAME --url PUBLIC_URL [--qr FILE]
+//	jiefang-hub devices
+//	jiefang-hub revoke  --device ID
+//	jiefang-hub stats   --json
+//	jiefang-hub backup  --out FILE
+//	jiefang-hub new-epoch   (after restoring a PostgreSQL dump)
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
-
-	"jiefang/sync/protocol"
+	"os/signal"
+	"syscall"
 )
 
 func main() {
-	if len(os.Args) == 2 && os.Args[1] == "version" {
-		fmt.Printf("jiefang-hub protocol %d\n", protocol.Version)
-		return
-	}
-	fmt.Fprintln(os.Stderr, "jiefang-hub: 本版本尚不能提供同步服务（serve、units、enroll 等命令将随同步功能提供）。\n用法: jiefang-hub version")
-	os.Exit(2)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }

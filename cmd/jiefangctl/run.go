@@ -29,6 +29,7 @@ func commands() map[string]command {
 		"stats":  {"统计 / count cases, events, outbox and blobs", runStats},
 		"cases":  {"列出案件 / list cases as JSON lines", runCases},
 		"bench":  {"性能测试 / measure the store", runBench},
+		"sync":   {"同步一轮 / one sync round with the hub (--enroll CODE first time)", runSync},
 	}
 }
 

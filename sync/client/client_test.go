@@ -18,7 +18,7 @@ import (
 // reply of the next push after the hub committed it.
 type inProcess struct {
 	h      *hub.Store
-	device string
+	device hub.Device
 	lose   bool
 }
 
@@ -53,7 +53,7 @@ func TestPushDrainsTheOutboxExactlyOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	link := &inProcess{h: h, device: desk.Device().ID, lose: true}
+	link := &inProcess{h: h, device: hub.Device{ID: desk.Device().ID, UnitPath: "/1/"}, lose: true}
 	if _, _, err := PushOnce(ctx, desk, link, 5); err == nil {
 		t.Fatal("a lost reply was not reported")
 	}

@@ -1,4 +1,4 @@
-package hub
+package hub_test
 
 import (
 	"context"
@@ -10,12 +10,14 @@ import (
 
 	"jiefang/cases"
 	"jiefang/cases/store"
+	"jiefang/sync/hub"
+	"jiefang/sync/hub/hubtest"
 	"jiefang/sync/protocol"
 )
 
 // deskEvents records n cases on a real desk store and returns its events
 // on the wire, oldest first, with the desk's device id.
-func deskEvents(t *testing.T, n int) ([]protocol.Event, string) {
+func deskEvents(t *testing.T, n int) ([]protocol.Event, hub.Device) {
 	t.Helper()
 	s, err := store.Open(filepath.Join(t.TempDir(), "desk.db"), store.Options{})
 	if err != nil {
@@ -37,17 +39,7 @@ func deskEvents(t *testing.T, n int) ([]protocol.Event, string) {
 			out = append(out, protocol.FromEvent(e))
 		}
 	}
-	return out, s.Device().ID
-}
-
-func openHub(t *testing.T) *Store {
-	t.Helper()
-	h, err := OpenSQLite(filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	return h
+	return out, hub.Device{ID: s.Device().ID, UnitPath: "/1/"}
 }
 
 func outcomes(rs []protocol.PushResult) map[protocol.Outcome]int {
@@ -59,154 +51,162 @@ func outcomes(rs []protocol.PushResult) map[protocol.Outcome]int {
 }
 
 func TestPushIsExactlyOnce(t *testing.T) {
-	h := openHub(t)
-	ctx := context.Background()
-	evs, dev := deskEvents(t, 5)
-	first, err := h.Push(ctx, dev, evs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range first {
-		if r.Outcome != protocol.Applied || (i > 0 && r.Seq <= first[i-1].Seq) {
-			t.Fatalf("event %d: %+v", i, r)
+	hubtest.Each(t, func(t *testing.T, b hubtest.Backend) {
+		h, _ := b.Open(t)
+		ctx := context.Background()
+		evs, dev := deskEvents(t, 5)
+		first, err := h.Push(ctx, dev, evs)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	// A retry of the same batch (a reply lost after commit) answers
-	// duplicate with the original sequences and stores nothing new.
-	again, err := h.Push(ctx, dev, evs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, r := range again {
-		if r.Outcome != protocol.Duplicate || r.Seq != first[i].Seq {
-			t.Fatalf("retry %d: %+v, first %+v", i, r, first[i])
+		for i, r := range first {
+			if r.Outcome != protocol.Applied || (i > 0 && r.Seq <= first[i-1].Seq) {
+				t.Fatalf("event %d: %+v", i, r)
+			}
 		}
-	}
-	// 10 pushed events, and an official number for each of the 5 cases.
-	if st, _ := h.Stats(ctx); st.Events != 15 || st.Cases != 5 || st.Quarantined != 0 {
-		t.Fatalf("stats %+v", st)
-	}
+		// A retry of the same batch (a reply lost after commit) answers
+		// duplicate with the original sequences and stores nothing new.
+		again, err := h.Push(ctx, dev, evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range again {
+			if r.Outcome != protocol.Duplicate || r.Seq != first[i].Seq {
+				t.Fatalf("retry %d: %+v, first %+v", i, r, first[i])
+			}
+		}
+		// 10 pushed events, and an official number for each of the 5 cases.
+		if st, _ := h.Stats(ctx); st.Events != 15 || st.Cases != 5 || st.Quarantined != 0 {
+			t.Fatalf("stats %+v", st)
+		}
+	})
 }
 
 func TestSameIDOtherContentIsQuarantined(t *testing.T) {
-	h := openHub(t)
-	ctx := context.Background()
-	evs, dev := deskEvents(t, 1)
-	if _, err := h.Push(ctx, dev, evs); err != nil {
-		t.Fatal(err)
-	}
-	// The same event id, its content changed and its hash recomputed: a
-	// well-formed event that must not replace the original.
-	forged := evs[1].ToEvent()
-	forged.Payload = json.RawMessage(`{"fact_id":"` + uuid.NewString() + `","text":"篡改后的事实","status":"confirmed","order":0}`)
-	forged.Hash = forged.ComputeHash()
-	rs, err := h.Push(ctx, dev, []protocol.Event{protocol.FromEvent(forged)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rs[0].Outcome != protocol.Rejected || rs[0].Code != protocol.CodeIDReused || rs[0].Message == "" {
-		t.Fatalf("got %+v", rs[0])
-	}
-	pulled, _, err := h.Pull(ctx, 0, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range pulled {
-		if p.Event.ID == evs[1].ID && string(p.Event.Payload) != string(evs[1].Payload) {
-			t.Fatal("the original event was changed")
+	hubtest.Each(t, func(t *testing.T, b hubtest.Backend) {
+		h, _ := b.Open(t)
+		ctx := context.Background()
+		evs, dev := deskEvents(t, 1)
+		if _, err := h.Push(ctx, dev, evs); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if st, _ := h.Stats(ctx); st.Events != 3 || st.Quarantined != 1 {
-		t.Fatalf("stats %+v", st)
-	}
+		// The same event id, its content changed and its hash recomputed: a
+		// well-formed event that must not replace the original.
+		forged := evs[1].ToEvent()
+		forged.Payload = json.RawMessage(`{"fact_id":"` + uuid.NewString() + `","text":"篡改后的事实","status":"confirmed","order":0}`)
+		forged.Hash = forged.ComputeHash()
+		rs, err := h.Push(ctx, dev, []protocol.Event{protocol.FromEvent(forged)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rs[0].Outcome != protocol.Rejected || rs[0].Code != protocol.CodeIDReused || rs[0].Message == "" {
+			t.Fatalf("got %+v", rs[0])
+		}
+		pulled, _, err := h.Pull(ctx, dev, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pulled {
+			if p.Event.ID == evs[1].ID && string(p.Event.Payload) != string(evs[1].Payload) {
+				t.Fatal("the original event was changed")
+			}
+		}
+		if st, _ := h.Stats(ctx); st.Events != 3 || st.Quarantined != 1 {
+			t.Fatalf("stats %+v", st)
+		}
+	})
 }
 
 func TestRejectsWhatCannotBeTrusted(t *testing.T) {
-	h := openHub(t)
-	ctx := context.Background()
-	evs, dev := deskEvents(t, 1)
-	tampered := evs[0]
-	tampered.Actor = "别人"
-	unknown := evs[1].ToEvent()
-	unknown.Type = "case.teleported"
-	unknown.Hash = unknown.ComputeHash()
-	rs, err := h.Push(ctx, dev, []protocol.Event{tampered, protocol.FromEvent(unknown)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rs[0].Code != protocol.CodeHashInvalid || rs[1].Code != protocol.CodeBadEvent {
-		t.Fatalf("got %+v", rs)
-	}
-	rs, err = h.Push(ctx, "another-device", evs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := outcomes(rs)[protocol.Rejected]; n != 2 || rs[0].Code != protocol.CodeWrongDevice {
-		t.Fatalf("another device's events: %+v", rs)
-	}
-	if st, _ := h.Stats(ctx); st.Events != 0 || st.Quarantined != 4 {
-		t.Fatalf("stats %+v", st)
-	}
+	hubtest.Each(t, func(t *testing.T, b hubtest.Backend) {
+		h, _ := b.Open(t)
+		ctx := context.Background()
+		evs, dev := deskEvents(t, 1)
+		tampered := evs[0]
+		tampered.Actor = "别人"
+		unknown := evs[1].ToEvent()
+		unknown.Type = "case.teleported"
+		unknown.Hash = unknown.ComputeHash()
+		rs, err := h.Push(ctx, dev, []protocol.Event{tampered, protocol.FromEvent(unknown)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rs[0].Code != protocol.CodeHashInvalid || rs[1].Code != protocol.CodeBadEvent {
+			t.Fatalf("got %+v", rs)
+		}
+		rs, err = h.Push(ctx, hub.Device{ID: "another-device", UnitPath: "/1/"}, evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := outcomes(rs)[protocol.Rejected]; n != 2 || rs[0].Code != protocol.CodeWrongDevice {
+			t.Fatalf("another device's events: %+v", rs)
+		}
+		if st, _ := h.Stats(ctx); st.Events != 0 || st.Quarantined != 4 {
+			t.Fatalf("stats %+v", st)
+		}
+	})
 }
 
 func TestPullInSequenceOrderAndPages(t *testing.T) {
-	h := openHub(t)
-	ctx := context.Background()
-	a, devA := deskEvents(t, 3)
-	b, devB := deskEvents(t, 2)
-	h.Push(ctx, devA, a[:4])
-	h.Push(ctx, devB, b)
-	h.Push(ctx, devA, a[4:])
-	var all []protocol.Pulled
-	after := int64(0)
-	for {
-		page, more, err := h.Pull(ctx, after, 4)
-		if err != nil {
-			t.Fatal(err)
+	hubtest.Each(t, func(t *testing.T, b hubtest.Backend) {
+		h, _ := b.Open(t)
+		ctx := context.Background()
+		a, devA := deskEvents(t, 3)
+		bb, devB := deskEvents(t, 2)
+		h.Push(ctx, devA, a[:4])
+		h.Push(ctx, devB, bb)
+		h.Push(ctx, devA, a[4:])
+		var all []protocol.Pulled
+		after := int64(0)
+		for {
+			page, more, err := h.Pull(ctx, hub.Device{UnitPath: "/"}, after, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, page...)
+			if !more {
+				break
+			}
+			after = page[len(page)-1].Seq
 		}
-		all = append(all, page...)
-		if !more {
-			break
+		if len(all) != 15 {
+			t.Fatalf("pulled %d events, want 10 pushed and 5 official numbers", len(all))
 		}
-		after = page[len(page)-1].Seq
-	}
-	if len(all) != 15 {
-		t.Fatalf("pulled %d events, want 10 pushed and 5 official numbers", len(all))
-	}
-	numbers := map[string]bool{}
-	prev := ""
-	for i, p := range all {
-		if p.Seq != int64(i+1) {
-			t.Fatalf("event %d has seq %d", i, p.Seq)
+		numbers := map[string]bool{}
+		prev := ""
+		for i, p := range all {
+			if p.Seq != int64(i+1) {
+				t.Fatalf("event %d has seq %d", i, p.Seq)
+			}
+			// Every event arrives intact: its hash still matches.
+			e := p.Event.ToEvent()
+			if e.ComputeHash() != e.Hash {
+				t.Fatalf("event %d changed in transit", i)
+			}
+			if e.DeviceID != h.DeviceID() {
+				continue
+			}
+			// The hub's own events: official numbers, one hash chain.
+			if e.PrevHash != prev || e.Type != cases.CaseNumbered {
+				t.Fatalf("hub event %d: %+v", i, e)
+			}
+			prev = e.Hash
+			pl, err := cases.Decode(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			numbers[pl.(*cases.Numbered).Number] = true
 		}
-		// Every event arrives intact: its hash still matches.
-		e := p.Event.ToEvent()
-		if e.ComputeHash() != e.Hash {
-			t.Fatalf("event %d changed in transit", i)
+		if len(numbers) != 5 {
+			t.Errorf("official numbers %v, want 5 different", numbers)
 		}
-		if e.DeviceID != h.DeviceID() {
-			continue
+		if all[6].Event.DeviceID != devB.ID {
+			t.Errorf("hub order not kept: %+v", all[6].Event)
 		}
-		// The hub's own events: official numbers, one hash chain.
-		if e.PrevHash != prev || e.Type != cases.CaseNumbered {
-			t.Fatalf("hub event %d: %+v", i, e)
+		if h.Epoch() == "" {
+			t.Error("no epoch")
 		}
-		prev = e.Hash
-		pl, err := cases.Decode(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		numbers[pl.(*cases.Numbered).Number] = true
-	}
-	if len(numbers) != 5 {
-		t.Errorf("official numbers %v, want 5 different", numbers)
-	}
-	if all[6].Event.DeviceID != devB {
-		t.Errorf("hub order not kept: %+v", all[6].Event)
-	}
-	if h.Epoch() == "" {
-		t.Error("no epoch")
-	}
+	})
 }
 
 func TestVersionsAccepted(t *testing.T) {

@@ -179,6 +179,7 @@ type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"` // Chinese
 	Detail  string `json:"detail,omitempty"`
+	EventID string `json:"event_id,omitempty"` // the event a bad_event refusal is about
 }
 
 func (e *Error) Error() string {
