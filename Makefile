@@ -18,7 +18,9 @@ DEMO_CASES ?= 2000
 # Chinese font (the desk shows boxes without one).
 RUN_PKGS  := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev fonts-wqy-microhei
-TEST_PKGS := gcc fonts-wqy-microhei
+# The hub's tests also run on Debian's PostgreSQL (.ci/postgres.sh starts
+# it and prints JIEFANG_PG_URL; without it they run on SQLite only).
+TEST_PKGS := gcc fonts-wqy-microhei postgresql
 
 .DEFAULT_GOAL := build
 .PHONY: run test build demo deps-run deps-test vet clean
@@ -43,6 +45,7 @@ deps-test:
 build: deps-run
 	$(GO) build -o $(DIST)/jiefang .
 	$(GO) build -o $(DIST)/jiefangctl ./cmd/jiefangctl
+	$(GO) build -o $(DIST)/jiefang-hub ./cmd/jiefang-hub
 
 # The demo database is written once, on first start; delete it to start over.
 demo: build
@@ -60,7 +63,7 @@ vet:
 	$(GO) vet ./...
 
 test: deps-test deps-run vet
-	$(GO) test -race -count=1 ./...
+	JIEFANG_PG_URL="$$(bash .ci/postgres.sh)" $(GO) test -race -count=1 ./...
 
 clean: windows-clean
 	rm -rf $(DIST)

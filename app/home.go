@@ -182,13 +182,23 @@ func (h *homeScreen) watchSync() {
 
 // onSyncStatus applies a new sync status; it runs on the UI goroutine.
 func (h *homeScreen) onSyncStatus(st SyncStatus) {
+	reload := pulledNew(h.sync, st)
 	h.sync = st
-	if h.loaded {
+	if reload {
+		h.refresh()
+	} else if h.loaded {
 		h.updateStatus(h.query)
 	}
 	if h.conn != nil {
 		h.conn.setStatus(st)
 	}
+}
+
+// pulledNew reports whether status next is of a round after prev's that
+// brought events down (another desk's cases, official numbers), so that
+// the case list must be read again.
+func pulledNew(prev, next SyncStatus) bool {
+	return next.Pulled > 0 && !next.LastSync.Equal(prev.LastSync)
 }
 
 // onConnect opens the 连接上级 screen.

@@ -25,6 +25,7 @@ type SyncStatus struct {
 	Syncing       bool
 	Err           string    // Chinese: why the last round failed; "" if it worked
 	NextTry       time.Time // when the next automatic round runs after a failure
+	Pulled        int       // events the last round brought down from the hub
 }
 
 // RejectedEvent is an event the hub refused; it stays in the local log and is listed for the user.

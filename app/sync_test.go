@@ -347,3 +347,28 @@ func blankPNG(t *testing.T) []byte {
 	}
 	return buf.Bytes()
 }
+
+// A round that brought events down (another desk's case, an official
+// number) makes the case list be read again; a round that brought nothing,
+// or the same round reported again, does not.
+func TestPulledEventsReloadTheList(t *testing.T) {
+	round := SyncStatus{Enrolled: true, LastSync: shanghai(11, 28, 9, 30)}
+	pulled := SyncStatus{Enrolled: true, LastSync: shanghai(11, 28, 9, 31), Pulled: 3}
+	quiet := SyncStatus{Enrolled: true, LastSync: shanghai(11, 28, 9, 32)}
+	syncing := pulled
+	syncing.Syncing = true
+	for _, c := range []struct {
+		name       string
+		prev, next SyncStatus
+		want       bool
+	}{
+		{"round that pulled", round, pulled, true},
+		{"round that pulled nothing", pulled, quiet, false},
+		{"same round, status changed", pulled, syncing, false},
+		{"first status", SyncStatus{}, pulled, true},
+	} {
+		if got := pulledNew(c.prev, c.next); got != c.want {
+			t.Errorf("%s: %v", c.name, got)
+		}
+	}
+}

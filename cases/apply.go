@@ -29,6 +29,12 @@ func Apply(c *Case, e Event) error {
 	if err != nil {
 		return err
 	}
+	return ApplyDecoded(c, e, p)
+}
+
+// ApplyDecoded is Apply for an event whose payload p the caller has
+// already decoded from it (with Decode).
+func ApplyDecoded(c *Case, e Event, p Payload) error {
 	if e.Type == CaseOpened {
 		if c.ID != uuid.Nil {
 			return invalid("case", CodeState, "案件已存在。", "case already opened")

@@ -3,8 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -62,27 +63,75 @@ func (s *Store) writeTx(ctx context.Context, what string, f func(tx *sql.Tx) err
 	return nil
 }
 
-// unqueue takes events out of the outbox ranges holding them.
+// unqueue takes events out of the outbox ranges holding them: it finds
+// their local sequence numbers, then cuts them out of the ranges they
+// fall in, a handful of statements for a whole batch.
 func unqueue(ctx context.Context, tx *sql.Tx, ids []uuid.UUID) error {
-	for _, id := range ids {
-		var seq, first, last int64
-		err := tx.QueryRowContext(ctx, `SELECT e.seq, o.first_seq, o.last_seq FROM events e
-			JOIN outbox o ON e.seq BETWEEN o.first_seq AND o.last_seq WHERE e.id = ?`, id[:]).Scan(&seq, &first, &last)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // not pending
+	var seqs []int64
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id[:]
 		}
+		rows, err := tx.QueryContext(ctx, `SELECT seq FROM events WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)`, args...)
 		if err != nil {
-			return fmt.Errorf("event %s: %w", id, err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE first_seq = ?`, first); err != nil {
 			return err
 		}
-		for _, r := range [][2]int64{{first, seq - 1}, {seq + 1, last}} {
-			if r[0] <= r[1] {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (first_seq, last_seq) VALUES (?, ?)`, r[0], r[1]); err != nil {
+		for rows.Next() {
+			var seq int64
+			if err := rows.Scan(&seq); err != nil {
+				rows.Close()
+				return err
+			}
+			seqs = append(seqs, seq)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	if len(seqs) == 0 {
+		return nil
+	}
+	slices.Sort(seqs)
+	rows, err := tx.QueryContext(ctx, `SELECT first_seq, last_seq FROM outbox WHERE last_seq >= ? AND first_seq <= ? ORDER BY first_seq`,
+		seqs[0], seqs[len(seqs)-1])
+	if err != nil {
+		return err
+	}
+	var ranges [][2]int64
+	for rows.Next() {
+		var r [2]int64
+		if err := rows.Scan(&r[0], &r[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		ranges = append(ranges, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range ranges {
+		// The acknowledged sequence numbers inside r, in order.
+		lo, _ := slices.BinarySearch(seqs, r[0])
+		hi, _ := slices.BinarySearch(seqs, r[1]+1)
+		if lo == hi {
+			continue // none pending in this range (ids no longer pending)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE first_seq = ?`, r[0]); err != nil {
+			return err
+		}
+		next := r[0]
+		for _, seq := range append(seqs[lo:hi:hi], r[1]+1) {
+			if next <= seq-1 {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (first_seq, last_seq) VALUES (?, ?)`, next, seq-1); err != nil {
 					return err
 				}
 			}
+			next = seq + 1
 		}
 	}
 	return nil

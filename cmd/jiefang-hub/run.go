@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"revoke":    {"停用设备 / cut a device off", runRevoke},
 		"stats":     {"统计 / count events, cases, blobs, devices, quarantined", runStats},
 		"backup":    {"备份 / consistent copy of a SQLite hub while serving", runBackup},
+		"bench":     {"负载测试 / load test with simulated devices", runBench},
 		"new-epoch": {"新纪元 / after restoring a dump: devices re-push and re-pull", runNewEpoch},
 		"version":   {"版本 / protocol version", runVersion},
 	}

@@ -1,5 +1,6 @@
 // Command jiefangctl is the desk's admin and batch tool: demo data,
-// integrity checks, statistics, case listings and benchmarks. It never
+// integrity checks, statistics, case listings, benchmarks, one sync round
+// with the hub, and USB bundles for devices without a network. It never
 // imports Fyne.
 //
 //	jiefangctl demo   --db PATH --cases N [--seed S]
@@ -7,6 +8,9 @@
 //	jiefangctl stats  --db PATH --json
 //	jiefangctl cases  --db PATH --json [--limit N]
 //	jiefangctl bench  --db PATH --json
+//	jiefangctl sync   --db PATH [--enroll CODE]
+//	jiefangctl bundle export --db PATH --out FILE [--enroll CODE]
+//	jiefangctl bundle import --db PATH FILE
 package main
 
 import (

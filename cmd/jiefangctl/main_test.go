@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"database/sql"
@@ -14,6 +15,7 @@ import (
 
 	"jiefang/cases"
 	"jiefang/cases/store"
+	"jiefang/sync/protocol"
 )
 
 func ctl(t *testing.T, args ...string) (int, string, string) {
@@ -152,5 +154,86 @@ func TestBenchJSON(t *testing.T) {
 	// The measured database is not changed by the write benchmarks.
 	if code, out, _ := ctl(t, "stats", "--db", db, "--json"); code != 0 || !strings.Contains(out, `"events":40`) {
 		t.Errorf("bench changed the database: %s", out)
+	}
+}
+
+func TestBundleArguments(t *testing.T) {
+	db := seeded(t, 1)
+	for _, args := range [][]string{
+		{"bundle"},
+		{"bundle", "frobnicate"},
+		{"bundle", "export", "--db", db}, // no --out
+		{"bundle", "export", "--db", db, "--out", "x.jfb", "extra"}, // a stray argument
+		{"bundle", "import", "--db", db},                            // no file
+		{"bundle", "import", "--db", db, "a.jfb", "b.jfb"},          // two files
+		{"bundle", "import", "--db", db, "a.jfb", "--nonsense"},     // an unknown flag after the file
+		{"bundle", "list", "--db", db, "extra"},
+		{"bundle", "export", "--nonsense"},
+	} {
+		if code, _, errs := ctl(t, args...); code != 2 || errs == "" {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	if st, _ := os.Stat("x.jfb"); st != nil {
+		t.Error("a refused export wrote a file")
+	}
+}
+
+// A device that was never online exports with its unit's code; another
+// desk imports the file (the file may also come before the flags), once;
+// a changed copy and the device's own bundle are refused with a Chinese
+// message.
+func TestBundleExportImport(t *testing.T) {
+	worker := seeded(t, 2)
+	desk := seeded(t, 1)
+	out := filepath.Join(t.TempDir(), "网格员.jfb")
+	if code, _, errs := ctl(t, "bundle", "export", "--db", worker, "--out", out); code != 1 || !strings.Contains(errs, "--enroll") {
+		t.Fatalf("export without a key or a code: exit %d, %q", code, errs)
+	}
+	if code, _, errs := ctl(t, "bundle", "export", "--db", worker, "--out", out, "--enroll", "JF1-nonsense"); code != 1 || !strings.Contains(errs, "入网码") {
+		t.Fatalf("export with a bad code: exit %d, %q", code, errs)
+	}
+	code := protocol.EnrollmentCode{URL: "http://127.0.0.1:9", Secret: "S3CRET"}.String()
+	c, stdout, errs := ctl(t, "bundle", "export", "--db", worker, "--out", out, "--enroll", code)
+	if c != 0 || !strings.Contains(stdout, "记录 4 条") || !strings.Contains(stdout, "入网码") {
+		t.Fatalf("export: exit %d, %q, %q", c, stdout, errs)
+	}
+	if c, stdout, errs = ctl(t, "bundle", "import", out, "--db", desk); c != 0 || !strings.Contains(stdout, "已导入") || strings.Contains(stdout, "已导入过") {
+		t.Fatalf("import: exit %d, %q, %q", c, stdout, errs)
+	}
+	if c, stdout, _ = ctl(t, "bundle", "import", "--db", desk, out); c != 0 || !strings.Contains(stdout, "已导入过") {
+		t.Fatalf("import again: exit %d, %q", c, stdout)
+	}
+	if c, stdout, _ = ctl(t, "bundle", "list", "--db", desk); c != 0 || strings.Count(stdout, "待转交") != 1 {
+		t.Fatalf("list: exit %d, %q", c, stdout)
+	}
+	if c, _, errs = ctl(t, "bundle", "import", "--db", worker, out); c != 1 || !strings.Contains(errs, "本机自己导出") {
+		t.Errorf("own bundle: exit %d, %q", c, errs)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The signature is stored uncompressed: one byte of it changed.
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "signature" {
+			off, err := f.DataOffset()
+			if err != nil {
+				t.Fatal(err)
+			}
+			data[off+5] ^= 0x01
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "bad.jfb")
+	os.WriteFile(bad, data, 0o600)
+	if c, _, errs = ctl(t, "bundle", "import", "--db", seeded(t, 0), bad); c != 1 || !strings.Contains(errs, "校验失败") {
+		t.Errorf("changed copy: exit %d, %q", c, errs)
+	}
+	if c, _, errs = ctl(t, "bundle", "import", "--db", desk, filepath.Join(t.TempDir(), "none.jfb")); c != 1 || !strings.Contains(errs, "打不开") {
+		t.Errorf("missing file: exit %d, %q", c, errs)
 	}
 }

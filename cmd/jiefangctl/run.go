@@ -30,6 +30,7 @@ func commands() map[string]command {
 		"cases":  {"列出案件 / list cases as JSON lines", runCases},
 		"bench":  {"性能测试 / measure the store", runBench},
 		"sync":   {"同步一轮 / one sync round with the hub (--enroll CODE first time)", runSync},
+		"bundle": {"U盘包 / export, import or list USB bundles relayed to the hub", runBundle},
 	}
 }
 

@@ -42,6 +42,13 @@ func runSync(ctx context.Context, e env, args []string) error {
 	rep, err := client.Round(ctx, s, r)
 	fmt.Fprintf(e.stdout, "上传 %d 条，被退回 %d 条，证据文件 %d 个（%d 字节），下载 %d 条\n",
 		rep.Pushed, rep.Rejected, rep.Blobs, rep.BlobBytes, rep.Pulled)
+	if rep.Relayed+rep.RelayRefused > 0 {
+		fmt.Fprintf(e.stdout, "转交U盘包 %d 个（%d 条记录，其中被退回 %d 条）", rep.Relayed, rep.RelayedEvents, rep.RelayRejected)
+		if rep.RelayRefused > 0 {
+			fmt.Fprintf(e.stdout, "；%d 个被上级拒收，留待下次：%s", rep.RelayRefused, rep.RelayErr)
+		}
+		fmt.Fprintln(e.stdout)
+	}
 	if rep.NewEpoch {
 		fmt.Fprintln(e.stdout, "上级平台已从备份恢复：本机记录已全部重新上传。")
 	}

@@ -192,8 +192,15 @@ func TestHubKilledBetweenCommitAndReply(t *testing.T) {
 			if _, err := Enroll(ctx, desk, DeviceInfo{ID: desk.Device().ID, Code: "K7Q2"}, code); err != nil {
 				t.Fatal(err)
 			}
+			var evs []cases.Event
 			for i := 0; i < 500; i++ {
-				openNoted(t, desk, i)
+				id := uuid.Must(uuid.NewV7())
+				o, _ := cases.NewEvent(id, &cases.Opened{Channel: cases.ChannelPhone, Category: "拖欠工资", Summary: fmt.Sprintf("工地欠薪第%d件", i)})
+				n, _ := cases.NewEvent(id, &cases.NoteAdd{NoteID: uuid.Must(uuid.NewV7()), Text: "已登记"})
+				evs = append(evs, o, n)
+			}
+			if _, err := desk.Append(ctx, evs...); err != nil {
+				t.Fatal(err)
 			}
 			cred, _, _ := LoadCredential(ctx, desk)
 			r, _ := NewRemote(cred)

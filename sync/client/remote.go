@@ -35,6 +35,8 @@ type Credential struct {
 type Remote struct {
 	// Batch is how many events go in one push; Batch (the constant) when 0.
 	Batch int
+	// Observe, when set, is told how long each answered request took.
+	Observe func(path string, took time.Duration)
 
 	base *url.URL
 	hc   *http.Client
@@ -143,11 +145,16 @@ func (r *Remote) call(ctx context.Context, path string, req, resp any) error {
 	if err != nil {
 		return err
 	}
+	start := time.Now()
 	hr, err := r.send(ctx, http.MethodPost, path, http.Header{"Content-Type": {"application/json"}}, body)
 	if err != nil {
 		return fmt.Errorf("client: %s: %w", path, err)
 	}
-	return readAnswer(hr, path, resp)
+	err = readAnswer(hr, path, resp)
+	if err == nil && r.Observe != nil {
+		r.Observe(path, time.Since(start))
+	}
+	return err
 }
 
 func readAnswer(hr *http.Response, path string, resp any) error {

@@ -24,6 +24,11 @@ type Local interface {
 	PendingBlobs(ctx context.Context, limit int) ([]store.Blob, error)
 	MarkUploaded(ctx context.Context, sum string) error
 	BlobPath(sum string) string
+	// USB bundles of other devices, imported here to be relayed.
+	PendingRelays(ctx context.Context) ([]store.Relay, error)
+	RelayBundle(ctx context.Context, id string) ([]byte, error)
+	MarkRelayed(ctx context.Context, id string, rejected int) error
+	RelayFailed(ctx context.Context, id, message string) error
 }
 
 // Report says what one round moved.
@@ -34,15 +39,23 @@ type Report struct {
 	Blobs     int // evidence files uploaded
 	BlobBytes int64
 	NewEpoch  bool // the hub was restored: everything was sent again
+
+	Relayed       int    // USB bundles of other devices the hub took
+	RelayedEvents int    // their events the hub stored (now or before)
+	RelayRejected int    // their events the hub refused: in the hub's quarantine
+	RelayRefused  int    // bundles the hub refused as a whole: they keep waiting here
+	RelayErr      string // Chinese: why the first of those was refused
 }
 
 // Batch is how many events go in one push.
 const Batch = 200
 
-// Round runs one sync round: push every pending event, upload evidence
-// files, pull until the hub has nothing more. A hub of a new epoch
-// (restored from a backup) first gets everything this device recorded
-// again, and is pulled from the start.
+// Round runs one sync round: push every pending event, relay the USB
+// bundles imported here, upload evidence files (the desk's own and those
+// of the bundles), pull until the hub has nothing more. A hub of a new
+// epoch (restored from a backup) first gets everything this device
+// recorded again, and is pulled from the start. A bundle the hub refuses
+// does not fail the round: it keeps waiting, counted in the report.
 func Round(ctx context.Context, local Local, r *Remote) (Report, error) {
 	var rep Report
 	hello, err := r.Hello(ctx)
@@ -100,6 +113,9 @@ func Round(ctx context.Context, local Local, r *Remote) (Report, error) {
 		if n < batch {
 			break
 		}
+	}
+	if err := relayBundles(ctx, local, r, &rep); err != nil {
+		return rep, err
 	}
 	if err := uploadBlobs(ctx, local, r, &rep); err != nil {
 		return rep, err

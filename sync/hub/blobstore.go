@@ -334,3 +334,54 @@ func writeBlobError(w http.ResponseWriter, r *http.Request, status int, pe *prot
 		json.NewEncoder(w).Encode(pe)
 	}
 }
+
+// Put stores the blob sum read from r, which must hash to sum and hold
+// at most MaxSize bytes (DefaultMaxBlobSize when 0): it is written to a
+// temporary file in the partial directory, flushed, checked, and renamed
+// into place, so that a stored blob is always whole and right. A blob
+// already stored is kept and r is not read. Content that does not match
+// sum is refused with a *protocol.Error of code blob_mismatch, and
+// nothing is stored.
+func (b *BlobStore) Put(sum string, r io.Reader) error {
+	_, had, err := b.Has(sum)
+	if err != nil || had {
+		return err
+	}
+	maxSize := b.MaxSize
+	if maxSize <= 0 {
+		maxSize = DefaultMaxBlobSize
+	}
+	tmp, err := os.CreateTemp(b.partial, "put-*")
+	if err != nil {
+		return fmt.Errorf("hub: blobs: store %s: %w", sum, err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	h := sha256.New()
+	err = tmp.Chmod(0o640) // as the files of tus uploads
+	var n int64
+	if err == nil {
+		n, err = io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, maxSize+1))
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("hub: blobs: store %s: %w", sum, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); n > maxSize || got != sum {
+		return fmt.Errorf("hub: blobs: store %s: %w", sum, protocol.NewError(protocol.CodeBlobMismatch,
+			fmt.Sprintf("received %d bytes with SHA-256 %s", n, got)))
+	}
+	dest := b.path(sum)
+	if err := os.MkdirAll(filepath.Dir(dest), 0o750); err != nil {
+		return fmt.Errorf("hub: blobs: store %s: %w", sum, err)
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
+		return fmt.Errorf("hub: blobs: store %s: %w", sum, err)
+	}
+	syncDir(filepath.Dir(dest))
+	return nil
+}

@@ -22,7 +22,7 @@ func (s *Store) Pull(ctx context.Context, dev Device, after int64, limit int) ([
 	if limit <= 0 || limit > 5000 {
 		limit = 1000
 	}
-	rows, err := s.query(ctx, s.db, `SELECT `+eventColumns+` FROM events WHERE seq > ? AND unit_path LIKE ? ORDER BY seq LIMIT ?`,
+	rows, err := s.query(ctx, s.r, `SELECT `+eventColumns+` FROM events WHERE seq > ? AND unit_path LIKE ? ORDER BY seq LIMIT ?`,
 		after, dev.UnitPath+"%", limit+1)
 	if err != nil {
 		return nil, false, fmt.Errorf("hub: pull: %w", err)
@@ -38,9 +38,12 @@ func (s *Store) Pull(ctx context.Context, dev Device, after int64, limit int) ([
 	return out, more, nil
 }
 
-// caseEvents reads a case's events in hub order.
-func (s *Store) caseEvents(ctx context.Context, q querier, caseID uuid.UUID) ([]cases.Event, error) {
-	rows, err := s.query(ctx, q, `SELECT `+eventColumns+` FROM events WHERE case_id = ? ORDER BY seq`, caseID[:])
+const caseEventsQuery = `SELECT ` + eventColumns + ` FROM events WHERE case_id = ? ORDER BY seq`
+
+// caseEvents reads a case's events in hub order with caseEventsQuery
+// prepared as st.
+func (s *Store) caseEvents(ctx context.Context, st *sql.Stmt, caseID uuid.UUID) ([]cases.Event, error) {
+	rows, err := st.QueryContext(ctx, caseID[:])
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +88,7 @@ func scanPulled(rows *sql.Rows) ([]protocol.Pulled, error) {
 // conflict.
 func (s *Store) CaseConflict(ctx context.Context, caseID uuid.UUID) (bool, error) {
 	var flag int
-	if err := s.queryRow(ctx, s.db, `SELECT conflict FROM cases WHERE case_id = ?`, caseID[:]).Scan(&flag); err != nil {
+	if err := s.queryRow(ctx, s.r, `SELECT conflict FROM cases WHERE case_id = ?`, caseID[:]).Scan(&flag); err != nil {
 		return false, fmt.Errorf("hub: case %s: %w", caseID, err)
 	}
 	return flag == 1, nil
@@ -95,7 +98,7 @@ func (s *Store) CaseConflict(ctx context.Context, caseID uuid.UUID) (bool, error
 // blob sum.
 func (s *Store) BlobInScope(ctx context.Context, dev Device, sum string) (bool, error) {
 	var n int
-	err := s.queryRow(ctx, s.db, `SELECT count(*) FROM blob_cases b JOIN cases c ON c.case_id = b.case_id
+	err := s.queryRow(ctx, s.r, `SELECT count(*) FROM blob_cases b JOIN cases c ON c.case_id = b.case_id
 		WHERE b.sha = ? AND c.unit_path LIKE ?`, sum, dev.UnitPath+"%").Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("hub: blob scope: %w", err)

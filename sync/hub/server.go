@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"jiefang/cases"
 	"jiefang/sync/protocol"
 )
 
@@ -25,6 +24,9 @@ type Server struct {
 	// MaxBody limits a request body; a push of a full batch stays far
 	// below it.
 	MaxBody int64
+	// MaxRelayBody limits the body of a relayed USB bundle, which may
+	// carry more events than a push.
+	MaxRelayBody int64
 
 	mu   sync.Mutex
 	seen map[string]time.Time // last-seen written per device, at most once a minute
@@ -36,7 +38,7 @@ func NewServer(store *Store, blobs *BlobStore, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Server{store: store, blobs: blobs, log: log, MaxBody: 16 << 20, seen: map[string]time.Time{}}
+	return &Server{store: store, blobs: blobs, log: log, MaxBody: 16 << 20, MaxRelayBody: protocol.MaxRelayBody, seen: map[string]time.Time{}}
 }
 
 // Handler is the hub's HTTP handler.
@@ -46,6 +48,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST "+protocol.PathEnroll, s.enroll)
 	mux.Handle("POST "+protocol.PathPush, s.authed(s.push))
 	mux.Handle("POST "+protocol.PathPull, s.authed(s.pull))
+	mux.Handle("POST "+protocol.PathRelay, s.authed(s.relay))
 	mux.Handle("HEAD "+protocol.PathBlobs+"{sum}", s.authed(s.blobHead))
 	mux.Handle("GET "+protocol.PathBlobs+"{sum}", s.authed(s.blobGet))
 	if s.blobs != nil {
@@ -66,7 +69,7 @@ func statusOf(c protocol.Code) int {
 		return http.StatusBadRequest
 	case protocol.CodeUnauthorized:
 		return http.StatusUnauthorized
-	case protocol.CodeRevoked, protocol.CodeOutOfScope, protocol.CodeDemoDatabase:
+	case protocol.CodeRevoked, protocol.CodeOutOfScope, protocol.CodeDemoDatabase, protocol.CodeBundleRefused:
 		return http.StatusForbidden
 	case protocol.CodeEnrollInvalid, protocol.CodeNotFound:
 		return http.StatusNotFound
@@ -74,7 +77,7 @@ func statusOf(c protocol.Code) int {
 		return http.StatusConflict
 	case protocol.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case protocol.CodeBlobMismatch:
+	case protocol.CodeBlobMismatch, protocol.CodeBundleInvalid:
 		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError
@@ -145,7 +148,11 @@ func (s *Server) authed(h deviceHandler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		body, err := readBody(r, s.MaxBody)
+		limit := s.MaxBody
+		if r.URL.Path == protocol.PathRelay {
+			limit = s.MaxRelayBody
+		}
+		body, err := readBody(r, limit)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -227,17 +234,6 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, dev Device) {
 	if err := checkVersion(req.Version); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	// An event the hub cannot read (an unknown type, a malformed payload)
-	// refuses the whole request: nothing is stored, and the answer names
-	// the event so that the desk can set it aside.
-	for _, ev := range req.Events {
-		if _, err := cases.Decode(ev.ToEvent()); err != nil {
-			pe := protocol.NewError(protocol.CodeBadEvent, err.Error())
-			pe.EventID = ev.ID.String()
-			s.fail(w, r, pe)
-			return
-		}
 	}
 	start := time.Now()
 	results, err := s.store.Push(r.Context(), dev, req.Events)

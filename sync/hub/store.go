@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -53,12 +54,43 @@ var (
 
 // Store is a hub database.
 type Store struct {
-	db    *sql.DB
+	db    *sql.DB // writes (on SQLite, its one connection)
+	r     *sql.DB // reads: on SQLite a pool of read-only connections, which WAL lets run beside the writer
 	d     dialect
 	epoch string
 	now   func() time.Time
 
 	beforeCommit func() // fault tests: runs inside a push transaction, before its commit
+
+	stmts map[string]*sql.Stmt // pushQueries, prepared when the store opens
+
+	pushes    chan *pushRequest // to the committer
+	closed    chan struct{}     // closed by Close
+	committed chan struct{}     // closed when the committer has stopped
+	closeOnce sync.Once
+}
+
+// prepared is one of pushQueries, prepared on the database. They are
+// prepared when the store opens: later, a push transaction may hold the
+// only SQLite connection.
+func (s *Store) prepared(query string) (*sql.Stmt, error) {
+	st, ok := s.stmts[query]
+	if !ok {
+		return nil, fmt.Errorf("hub: query not prepared: %.60s", query)
+	}
+	return st, nil
+}
+
+func (s *Store) prepare(ctx context.Context) error {
+	s.stmts = map[string]*sql.Stmt{}
+	for _, q := range pushQueries {
+		st, err := s.db.PrepareContext(ctx, s.rebind(q))
+		if err != nil {
+			return fmt.Errorf("hub: prepare %.60s: %w", q, err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
 }
 
 // Open opens the hub database named by exactly one of sqlitePath and
@@ -77,17 +109,29 @@ func Open(ctx context.Context, sqlitePath, pgURL string) (*Store, error) {
 
 // OpenSQLite opens (creating if needed) a hub database at path.
 func OpenSQLite(path string) (*Store, error) {
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
-		q.Add("_pragma", p)
+	dsn := func(extra ...string) string {
+		q := url.Values{}
+		for _, p := range append([]string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"}, extra...) {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", "immediate")
+		return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
 	}
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	db, err := sql.Open("sqlite", dsn())
 	if err != nil {
 		return nil, fmt.Errorf("hub: open %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(1) // one writer; reads are short
-	return open(context.Background(), db, sqliteDialect)
+	db.SetMaxOpenConns(1) // one writer
+	s, err := open(context.Background(), db, nil, sqliteDialect)
+	if err != nil {
+		return nil, err
+	}
+	if s.r, err = sql.Open("sqlite", dsn("query_only(1)")); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("hub: open %s: %w", path, err)
+	}
+	s.r.SetMaxOpenConns(4)
+	return s, nil
 }
 
 // OpenPostgres opens (creating the schema if needed) a hub database on
@@ -99,15 +143,21 @@ func OpenPostgres(ctx context.Context, pgURL string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(16)
-	return open(ctx, db, postgresDialect)
+	return open(ctx, db, db, postgresDialect)
 }
 
-func open(ctx context.Context, db *sql.DB, d dialect) (*Store, error) {
-	s := &Store{db: db, d: d, now: time.Now}
+func open(ctx context.Context, db, r *sql.DB, d dialect) (*Store, error) {
+	s := &Store{db: db, r: r, d: d, now: time.Now}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
+	if err := s.prepare(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.pushes, s.closed, s.committed = make(chan *pushRequest, 64), make(chan struct{}), make(chan struct{})
+	go s.commit()
 	return s, nil
 }
 
@@ -241,8 +291,16 @@ func (s *Store) Epoch() string { return s.epoch }
 // Dialect is "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.d.name }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops taking pushes, lets the committer finish what it has
+// queued, and closes the database.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() { close(s.closed) })
+	<-s.committed
+	if s.r != nil && s.r != s.db {
+		s.r.Close()
+	}
+	return s.db.Close()
+}
 
 // Stats counts what the hub database holds.
 type Stats struct {
@@ -258,7 +316,7 @@ type Stats struct {
 // the blob store.
 func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	var st Stats
-	err := s.queryRow(ctx, s.db, `SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM cases),
+	err := s.queryRow(ctx, s.r, `SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM cases),
 		(SELECT count(*) FROM devices), (SELECT count(*) FROM quarantine)`).Scan(&st.Events, &st.Cases, &st.Devices, &st.Quarantined)
 	if err != nil {
 		return st, fmt.Errorf("hub: stats: %w", err)

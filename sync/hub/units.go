@@ -86,7 +86,7 @@ func (s *Store) unitByName(ctx context.Context, q querier, name string) (Unit, e
 
 // Units lists the unit tree, each unit after its parent.
 func (s *Store) Units(ctx context.Context) ([]Unit, error) {
-	rows, err := s.query(ctx, s.db, `SELECT u.id, u.name, COALESCE(p.name, ''), u.level, u.path FROM units u
+	rows, err := s.query(ctx, s.r, `SELECT u.id, u.name, COALESCE(p.name, ''), u.level, u.path FROM units u
 		LEFT JOIN units p ON p.id = u.parent ORDER BY u.path`)
 	if err != nil {
 		return nil, fmt.Errorf("hub: units: %w", err)
@@ -215,7 +215,7 @@ func scanDevice(sc interface{ Scan(...any) error }) (Device, error) {
 
 // Device returns an enrolled device, or ErrNoDevice.
 func (s *Store) Device(ctx context.Context, id string) (Device, error) {
-	d, err := scanDevice(s.queryRow(ctx, s.db, `SELECT `+deviceColumns+` FROM devices d JOIN units u ON u.id = d.unit WHERE d.id = ?`, id))
+	d, err := scanDevice(s.queryRow(ctx, s.r, `SELECT `+deviceColumns+` FROM devices d JOIN units u ON u.id = d.unit WHERE d.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, ErrNoDevice
 	}
@@ -227,7 +227,7 @@ func (s *Store) Device(ctx context.Context, id string) (Device, error) {
 
 // Devices lists enrolled devices by unit.
 func (s *Store) Devices(ctx context.Context) ([]Device, error) {
-	rows, err := s.query(ctx, s.db, `SELECT `+deviceColumns+` FROM devices d JOIN units u ON u.id = d.unit ORDER BY u.path, d.id`)
+	rows, err := s.query(ctx, s.r, `SELECT `+deviceColumns+` FROM devices d JOIN units u ON u.id = d.unit ORDER BY u.path, d.id`)
 	if err != nil {
 		return nil, fmt.Errorf("hub: devices: %w", err)
 	}

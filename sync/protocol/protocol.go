@@ -128,6 +128,8 @@ const (
 	CodeTooLarge      Code = "too_large"      // a request body over the limit
 	CodeBlobMismatch  Code = "blob_mismatch"  // an uploaded file whose content does not match its SHA-256
 	CodeNotFound      Code = "not_found"      // no such resource
+	CodeBundleInvalid Code = "bundle_invalid" // a USB bundle damaged or changed after it was signed
+	CodeBundleRefused Code = "bundle_refused" // a USB bundle of a device the hub does not accept with that key
 	CodeInternal      Code = "internal"       // the hub failed; try again later
 )
 
@@ -168,6 +170,10 @@ func (c Code) Message() string {
 		return "证据文件上传后校验不符，将重新上传。"
 	case CodeNotFound:
 		return "上级平台没有找到要的数据。"
+	case CodeBundleInvalid:
+		return "U盘包已损坏或在导出后被改动（签名或校验值不符），已被拒收。请让网格员重新导出。"
+	case CodeBundleRefused:
+		return "上级平台不接受这个U盘包：导出它的设备尚未入网（包中没有有效的入网码）、已被停用，或其密钥与上级登记的不一致。请让网格员用新的入网码重新导出，或联系县级信息化人员。"
 	case CodeInternal:
 		return "上级平台暂时出错，程序会稍后自动重试。"
 	}

@@ -34,7 +34,8 @@ func TestEventRoundTripKeepsHash(t *testing.T) {
 }
 
 func TestEveryCodeHasAChineseMessage(t *testing.T) {
-	for _, c := range []Code{CodeBadVersion, CodeBadRequest, CodeBadEvent, CodeHashInvalid, CodeIDReused, CodeWrongDevice, CodeNewEpoch} {
+	for _, c := range []Code{CodeBadVersion, CodeBadRequest, CodeBadEvent, CodeHashInvalid, CodeIDReused, CodeWrongDevice, CodeNewEpoch,
+		CodeBundleInvalid, CodeBundleRefused} {
 		if m := c.Message(); m == "" || m == Code("nonsense").Message() {
 			t.Errorf("%s has no message of its own", c)
 		}
