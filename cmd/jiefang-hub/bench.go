@@ -22,10 +22,10 @@ func runBench(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if f.fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("多余的参数 %q", f.fs.Args())}
+		return usageError(fmt.Sprintf("多余的参数 %q", f.fs.Args()))
 	}
 	if *f.sqlite != "" {
-		return usageError{"bench 自建临时数据库：不要给 --db；用 --pg URL 测 PostgreSQL"}
+		return usageError("bench 自建临时数据库：不要给 --db；用 --pg URL 测 PostgreSQL")
 	}
 	res, err := hubbench.Run(ctx, hubbench.Options{Devices: *devices, Events: *events, Concurrency: *conc, Dir: *dir, PG: *f.pg,
 		Progress: func(msg string) { fmt.Fprintln(e.stderr, "bench:", msg) }})

@@ -18,7 +18,7 @@ import (
 
 func runUnits(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
-		return usageError{"用法: jiefang-hub units add --name NAME [--parent NAME] | units list"}
+		return usageError("用法: jiefang-hub units add --name NAME [--parent NAME] | units list")
 	}
 	f := newFlags("units "+args[0], e)
 	name := f.fs.String("name", "", "单位名称 / unit name")
@@ -33,7 +33,7 @@ func runUnits(ctx context.Context, e env, args []string) error {
 	defer h.Close()
 	if args[0] == "add" {
 		if *name == "" {
-			return usageError{"需要 --name (a unit needs a name)"}
+			return usageError("需要 --name (a unit needs a name)")
 		}
 		u, err := h.AddUnit(ctx, *name, *parent)
 		if err != nil {
@@ -70,11 +70,11 @@ func runEnroll(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *unit == "" || *public == "" {
-		return usageError{"需要 --unit 和 --url"}
+		return usageError("需要 --unit 和 --url")
 	}
 	u, err := url.Parse(*public)
 	if err != nil || u.Host == "" {
-		return usageError{fmt.Sprintf("--url %q 不是有效地址 (not a URL)", *public)}
+		return usageError(fmt.Sprintf("--url %q 不是有效地址 (not a URL)", *public))
 	}
 	code := protocol.EnrollmentCode{URL: strings.TrimSuffix(u.String(), "/")}
 	switch {
@@ -87,7 +87,7 @@ func runEnroll(ctx context.Context, e env, args []string) error {
 		code.Fingerprint = fp
 	case u.Scheme == "http" && protocol.IsLoopback(u.Hostname()):
 	default:
-		return usageError{"--url 必须是 https://（明文 http 只用于本机测试）"}
+		return usageError("--url 必须是 https://（明文 http 只用于本机测试）")
 	}
 	h, err := f.open(ctx)
 	if err != nil {
@@ -160,7 +160,7 @@ func runRevoke(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *id == "" {
-		return usageError{"需要 --device"}
+		return usageError("需要 --device")
 	}
 	h, err := f.open(ctx)
 	if err != nil {
@@ -212,7 +212,7 @@ func runBackup(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *out == "" {
-		return usageError{"需要 --out"}
+		return usageError("需要 --out")
 	}
 	h, err := f.open(ctx)
 	if err != nil {

@@ -2,21 +2,19 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
-	"sort"
 
+	"jiefang/cmd/internal/subcommand"
 	"jiefang/sync/hub"
 	"jiefang/sync/protocol"
 )
 
-type command struct {
-	summary string
-	run     func(ctx context.Context, e env, args []string) error
-}
+type command = subcommand.Command[env]
+
+type usageError = subcommand.UsageError
 
 // env carries what every command needs from its surroundings.
 type env struct {
@@ -25,59 +23,22 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":     {"提供同步服务 / serve sync over HTTPS", runServe},
-		"units":     {"单位树 / manage the unit tree: add, list", runUnits},
-		"enroll":    {"生成入网码 / make a one-time enrollment code", runEnroll},
-		"devices":   {"列出设备 / list devices", runDevices},
-		"revoke":    {"停用设备 / cut a device off", runRevoke},
-		"stats":     {"统计 / count events, cases, blobs, devices, quarantined", runStats},
-		"backup":    {"备份 / consistent copy of a SQLite hub while serving", runBackup},
-		"bench":     {"负载测试 / load test with simulated devices", runBench},
-		"new-epoch": {"新纪元 / after restoring a dump: devices re-push and re-pull", runNewEpoch},
-		"version":   {"版本 / protocol version", runVersion},
+		"serve":     {Summary: "提供同步服务 / serve sync over HTTPS", Run: runServe},
+		"units":     {Summary: "单位树 / manage the unit tree: add, list", Run: runUnits},
+		"enroll":    {Summary: "生成入网码 / make a one-time enrollment code", Run: runEnroll},
+		"devices":   {Summary: "列出设备 / list devices", Run: runDevices},
+		"revoke":    {Summary: "停用设备 / cut a device off", Run: runRevoke},
+		"stats":     {Summary: "统计 / count events, cases, blobs, devices, quarantined", Run: runStats},
+		"backup":    {Summary: "备份 / consistent copy of a SQLite hub while serving", Run: runBackup},
+		"bench":     {Summary: "负载测试 / load test with simulated devices", Run: runBench},
+		"new-epoch": {Summary: "新纪元 / after restoring a dump: devices re-push and re-pull", Run: runNewEpoch},
+		"version":   {Summary: "版本 / protocol version", Run: runVersion},
 	}
 }
-
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cmds := commands()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr, cmds)
-		return 2
-	}
-	c, ok := cmds[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "jiefang-hub: 未知命令 %q (unknown command)\n", args[0])
-		usage(stderr, cmds)
-		return 2
-	}
-	err := c.run(ctx, env{stdout: stdout, stderr: stderr}, args[1:])
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		return 2
-	case errors.As(err, new(usageError)):
-		fmt.Fprintf(stderr, "jiefang-hub %s: %v\n", args[0], err)
-		return 2
-	}
-	fmt.Fprintf(stderr, "jiefang-hub %s: %v\n", args[0], err)
-	return 1
-}
-
-func usage(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "用法 / usage: jiefang-hub COMMAND [flags]   (每个命令都接受 --db PATH 或 --pg URL)")
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
-	}
+	tool := subcommand.Tool{Name: "jiefang-hub", Usage: "用法 / usage: jiefang-hub COMMAND [flags]   (每个命令都接受 --db PATH 或 --pg URL)"}
+	return subcommand.Run(ctx, tool, commands(), env{stdout: stdout, stderr: stderr}, args, stderr)
 }
 
 // dbFlags are the flags naming the hub database, which every command has.
@@ -102,7 +63,7 @@ func (f dbFlags) parse(args []string) error {
 		return err
 	}
 	if f.fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("多余的参数 %q (unexpected arguments)", f.fs.Args())}
+		return usageError(fmt.Sprintf("多余的参数 %q (unexpected arguments)", f.fs.Args()))
 	}
 	if *f.sqlite == "" && *f.pg == "" {
 		*f.sqlite = "hub.db"

@@ -26,10 +26,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
-		return usageError{fmt.Sprintf("--addr %q: %v", *addr, err)}
+		return usageError(fmt.Sprintf("--addr %q: %v", *addr, err))
 	}
 	if *insecure && !protocol.IsLoopback(host) {
-		return usageError{"--insecure-http 只能监听本机地址（127.0.0.1）"}
+		return usageError("--insecure-http 只能监听本机地址（127.0.0.1）")
 	}
 	h, err := f.open(ctx)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 //	jiefangctl bundle list   --db PATH
 func runBundle(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
-		return usageError{"需要子命令 export、import 或 list (bundle export|import|list)"}
+		return usageError("需要子命令 export、import 或 list (bundle export|import|list)")
 	}
 	switch args[0] {
 	case "export":
@@ -28,7 +28,7 @@ func runBundle(ctx context.Context, e env, args []string) error {
 	case "list":
 		return bundleList(ctx, e, args[1:])
 	}
-	return usageError{fmt.Sprintf("未知子命令 %q：应为 export、import 或 list", args[0])}
+	return usageError(fmt.Sprintf("未知子命令 %q：应为 export、import 或 list", args[0]))
 }
 
 // flagError makes a flag the flag package refused a usage error (exit 2).
@@ -36,7 +36,7 @@ func flagError(err error) error {
 	if errors.Is(err, flag.ErrHelp) || errors.As(err, new(usageError)) {
 		return err
 	}
-	return usageError{err.Error()}
+	return usageError(err.Error())
 }
 
 func bundleExport(ctx context.Context, e env, args []string) error {
@@ -47,7 +47,7 @@ func bundleExport(ctx context.Context, e env, args []string) error {
 		return flagError(err)
 	}
 	if *out == "" {
-		return usageError{"需要 --out 文件 (the bundle file to write)"}
+		return usageError("需要 --out 文件 (the bundle file to write)")
 	}
 	s, err := open(e, *db)
 	if err != nil {
@@ -75,7 +75,7 @@ func bundleImport(ctx context.Context, e env, args []string) error {
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
-		return usageError{"需要U盘包文件：bundle import --db PATH FILE"}
+		return usageError("需要U盘包文件：bundle import --db PATH FILE")
 	}
 	path := rest[0]
 	if err := parse(fs, rest[1:]); err != nil {

@@ -67,7 +67,7 @@ func runCases(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *limit < 0 {
-		return usageError{"--limit 不能为负数"}
+		return usageError("--limit 不能为负数")
 	}
 	s, err := open(e, *db)
 	if err != nil {

@@ -18,7 +18,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *n <= 0 {
-		return usageError{"--cases 必须大于0"}
+		return usageError("--cases 必须大于0")
 	}
 	path := *db
 	if path == "" {

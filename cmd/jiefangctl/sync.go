@@ -33,7 +33,7 @@ func runSync(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if !ok || !cred.Enrolled() {
-		return usageError{"本机还没有连接上级：先用 --enroll 入网码 连接 (not enrolled)"}
+		return usageError("本机还没有连接上级：先用 --enroll 入网码 连接 (not enrolled)")
 	}
 	r, err := client.NewRemote(cred)
 	if err != nil {

@@ -50,13 +50,8 @@ func (s *Server) relay(w http.ResponseWriter, r *http.Request, dev Device) {
 		s.fail(w, r, err)
 		return
 	}
-	counts := map[protocol.Outcome]int{}
-	for _, res := range results {
-		counts[res.Outcome]++
-	}
-	s.log.Info("relay", "device", dev.ID, "bundle_device", owner.ID, "enrolled", enrolled, "events", len(b.Events),
-		"applied", counts[protocol.Applied], "duplicate", counts[protocol.Duplicate], "conflict", counts[protocol.Conflict],
-		"rejected", counts[protocol.Rejected], "blobs", blobs, "ms", time.Since(start).Milliseconds())
+	s.log.Info("relay", append([]any{"device", dev.ID, "bundle_device", owner.ID, "enrolled", enrolled, "events", len(b.Events)},
+		append(outcomes(results), "blobs", blobs, "ms", time.Since(start).Milliseconds())...)...)
 	writeJSON(w, http.StatusOK, protocol.RelayResponse{Version: protocol.Version, Epoch: s.store.Epoch(), Bundle: b.ID,
 		Device: owner.ID, Enrolled: enrolled, Blobs: blobs, Results: results})
 }

@@ -224,15 +224,34 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, protocol.EnrollResponse{Version: protocol.Version, Epoch: s.store.Epoch(), Unit: dev.Unit})
 }
 
+// readRequest reads an authenticated request's JSON body into req and
+// checks the version it carries; on failure it has answered.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request, req interface{ ProtocolVersion() int }) bool {
+	body, _ := io.ReadAll(r.Body) // authed has read and limited it
+	err := decode(body, req)
+	if err == nil {
+		err = checkVersion(req.ProtocolVersion())
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	return true
+}
+
+// outcomes counts push results by outcome, for the log.
+func outcomes(results []protocol.PushResult) []any {
+	counts := map[protocol.Outcome]int{}
+	for _, res := range results {
+		counts[res.Outcome]++
+	}
+	return []any{"applied", counts[protocol.Applied], "duplicate", counts[protocol.Duplicate],
+		"conflict", counts[protocol.Conflict], "rejected", counts[protocol.Rejected]}
+}
+
 func (s *Server) push(w http.ResponseWriter, r *http.Request, dev Device) {
 	var req protocol.PushRequest
-	body, _ := io.ReadAll(r.Body)
-	if err := decode(body, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := checkVersion(req.Version); err != nil {
-		s.fail(w, r, err)
+	if !s.readRequest(w, r, &req) {
 		return
 	}
 	start := time.Now()
@@ -241,25 +260,14 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, dev Device) {
 		s.fail(w, r, err)
 		return
 	}
-	counts := map[protocol.Outcome]int{}
-	for _, res := range results {
-		counts[res.Outcome]++
-	}
-	s.log.Info("push", "device", dev.ID, "events", len(req.Events), "applied", counts[protocol.Applied],
-		"duplicate", counts[protocol.Duplicate], "conflict", counts[protocol.Conflict], "rejected", counts[protocol.Rejected],
-		"ms", time.Since(start).Milliseconds())
+	s.log.Info("push", append([]any{"device", dev.ID, "events", len(req.Events)},
+		append(outcomes(results), "ms", time.Since(start).Milliseconds())...)...)
 	writeJSON(w, http.StatusOK, protocol.PushResponse{Version: protocol.Version, Epoch: s.store.Epoch(), Results: results})
 }
 
 func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev Device) {
 	var req protocol.PullRequest
-	body, _ := io.ReadAll(r.Body)
-	if err := decode(body, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := checkVersion(req.Version); err != nil {
-		s.fail(w, r, err)
+	if !s.readRequest(w, r, &req) {
 		return
 	}
 	after := req.After

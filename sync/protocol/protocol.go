@@ -56,6 +56,9 @@ type PushRequest struct {
 	Events  []Event `json:"events"`
 }
 
+// ProtocolVersion is the version the request was written in.
+func (r *PushRequest) ProtocolVersion() int { return r.Version }
+
 // Outcome is what the hub did with one pushed event.
 type Outcome string
 
@@ -90,6 +93,9 @@ type PullRequest struct {
 	After   int64  `json:"after"`
 	Limit   int    `json:"limit"`
 }
+
+// ProtocolVersion is the version the request was written in.
+func (r *PullRequest) ProtocolVersion() int { return r.Version }
 
 // Pulled is one event with its hub sequence.
 type Pulled struct {
