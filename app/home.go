@@ -231,6 +231,9 @@ func (h *homeScreen) onNewReception() {
 func (h *homeScreen) onCaseCreated(number string) {
 	h.search.SetText("")
 	h.refresh()
+	if h.deps.Sync != nil && !h.deps.Demo {
+		h.deps.Sync.SyncNow() // send it up now if there is a network
+	}
 	h.showMessage(lang.L("已登记"), fmt.Sprintf(lang.L("已创建案件 %s。"), number))
 }
 

@@ -372,3 +372,23 @@ func TestPulledEventsReloadTheList(t *testing.T) {
 		}
 	}
 }
+
+// A case registered at the desk is sent up at once when the desk is
+// connected; a demo database never is.
+func TestNewCaseStartsARound(t *testing.T) {
+	w := newTestWindow(t)
+	s := newTestStore(t)
+	for _, demo := range []bool{false, true} {
+		f := &fakeSyncer{}
+		h := newHomeScreen(w, Deps{Cases: s, DeviceCode: "QS01", Sync: f, Demo: demo})
+		w.SetContent(h.content())
+		h.onCaseCreated("QS01-20261128-0001")
+		f.mu.Lock()
+		n := f.syncNows
+		f.mu.Unlock()
+		if want := map[bool]int{false: 1, true: 0}[demo]; n != want {
+			t.Errorf("demo %v: %d rounds started, want %d", demo, n, want)
+		}
+		time.Sleep(100 * time.Millisecond) // let the list load finish
+	}
+}

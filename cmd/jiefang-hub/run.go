@@ -94,6 +94,6 @@ func (f dbFlags) certFiles() (cert, key string) {
 func (f dbFlags) blobDir() string { return filepath.Join(f.stateDir(), "hub-blobs") }
 
 func runVersion(ctx context.Context, e env, args []string) error {
-	fmt.Fprintf(e.stdout, "jiefang-hub protocol %d (accepts %d and %d)\n", protocol.Version, protocol.Version-1, protocol.Version)
+	fmt.Fprintf(e.stdout, "jiefang-hub protocol %d (accepts %v)\n", protocol.Version, protocol.Accepted())
 	return nil
 }

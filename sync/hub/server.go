@@ -127,7 +127,7 @@ func decode(body []byte, v any) error {
 
 func checkVersion(v int) error {
 	if !protocol.Accepts(v) {
-		return protocol.NewError(protocol.CodeBadVersion, fmt.Sprintf("version %d; this hub serves %d and %d", v, protocol.Version, protocol.Version-1))
+		return protocol.NewError(protocol.CodeBadVersion, fmt.Sprintf("version %d; this hub serves %v", v, protocol.Accepted()))
 	}
 	return nil
 }
@@ -196,7 +196,7 @@ func (s *Server) touch(ctx context.Context, id string) {
 }
 
 func (s *Server) hello(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, protocol.Hello{Version: protocol.Version, Accepts: []int{protocol.Version - 1, protocol.Version},
+	writeJSON(w, http.StatusOK, protocol.Hello{Version: protocol.Version, Accepts: protocol.Accepted(),
 		Epoch: s.store.Epoch(), Software: "jiefang-hub"})
 }
 

@@ -21,6 +21,17 @@ const Version = 1
 // Accepts reports whether a peer speaking version v can be served.
 func Accepts(v int) bool { return v >= 1 && (v == Version || v == Version-1) }
 
+// Accepted lists the versions Accepts takes, oldest first.
+func Accepted() []int {
+	var out []int
+	for v := Version - 1; v <= Version; v++ {
+		if Accepts(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // Event is a cases.Event as it travels.
 type Event struct {
 	ID          uuid.UUID       `json:"id"`

@@ -44,3 +44,18 @@ func TestEveryCodeHasAChineseMessage(t *testing.T) {
 		t.Error("NewError without message")
 	}
 }
+
+func TestAcceptedMatchesAccepts(t *testing.T) {
+	got := Accepted()
+	if len(got) == 0 || got[len(got)-1] != Version {
+		t.Fatalf("Accepted() = %v", got)
+	}
+	for _, v := range got {
+		if !Accepts(v) {
+			t.Errorf("%d listed but not accepted", v)
+		}
+	}
+	if Accepts(Version+1) || Accepts(Version-2) {
+		t.Error("Accepts takes more than the current and previous version")
+	}
+}
