@@ -149,7 +149,19 @@ func apply(c *Case, e Event, p Payload) error {
 		}
 		c.Notes = append(c.Notes, Note{ID: p.NoteID, Text: p.Text, Actor: e.Actor, At: e.At})
 	case *StepProgress:
-		c.Steps[p.Step-1] = StepState{Done: p.Done, At: e.At}
+		c.Steps[p.Step-1].Done, c.Steps[p.Step-1].At = p.Done, e.At
+	case *StepCheck:
+		st := &c.Steps[p.Step-1]
+		i, found := slices.BinarySearch(st.Checked, p.Item)
+		switch {
+		case p.Checked && !found:
+			st.Checked = slices.Insert(st.Checked, i, p.Item)
+		case !p.Checked && found:
+			st.Checked = slices.Delete(st.Checked, i, i+1)
+			if len(st.Checked) == 0 {
+				st.Checked = nil
+			}
+		}
 	default:
 		return fmt.Errorf("cases: no rule for %T", p)
 	}

@@ -214,6 +214,8 @@ func TestValidationMessagesAreChinese(t *testing.T) {
 		&EvidenceAdd{EvidenceID: uuid.Must(uuid.NewV7()), SHA256: "zz", FileName: "a.jpg"},
 		&FollowUpComplete{FollowUpID: uuid.Must(uuid.NewV7())},
 		&StepProgress{Step: 8},
+		&StepCheck{Step: 1},
+		&StepCheck{Step: 0, Item: "递水"},
 		&PartyAdd{PartyID: uuid.Must(uuid.NewV7()), Role: RolePetitioner, Name: "张三", Phone: "138abc"},
 	}
 	for _, p := range payloads {

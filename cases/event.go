@@ -40,6 +40,7 @@ const (
 	FollowUpDone        EventType = "followup.done"
 	NoteAdded           EventType = "note.added"
 	StepProgressed      EventType = "step.progressed"
+	StepChecked         EventType = "step.checked" // an item of a step's checklist ticked or unticked
 )
 
 // Event is one immutable change to a case. The store fills in the device
@@ -165,6 +166,8 @@ func Decode(e Event) (Payload, error) {
 		p = &NoteAdd{}
 	case StepProgressed:
 		p = &StepProgress{}
+	case StepChecked:
+		p = &StepCheck{}
 	default:
 		return nil, invalid("event.type", CodeInvalid, "无法识别的事件类型，请升级程序。", fmt.Sprintf("unknown event type %q", e.Type))
 	}
@@ -635,4 +638,23 @@ func (p *StepProgress) Validate() error {
 		return invalid("step", CodeInvalid, "接谈步骤应为第1到第7步。", "bad step")
 	}
 	return nil
+}
+
+// StepCheck ticks or unticks an item of an interview step's checklist
+// (step 1: 圆桌, 撤桌牌, 递水, 方言/语速).
+type StepCheck struct {
+	Step    int    `json:"step"` // 1..7
+	Item    string `json:"item"`
+	Checked bool   `json:"checked"`
+}
+
+// EventType implements Payload.
+func (*StepCheck) EventType() EventType { return StepChecked }
+
+// Validate implements Payload.
+func (p *StepCheck) Validate() error {
+	if p.Step < 1 || p.Step > StepCount {
+		return invalid("step", CodeInvalid, "接谈步骤应为第1到第7步。", "bad step")
+	}
+	return requireText("item", p.Item, 20, "检查项")
 }

@@ -148,6 +148,7 @@ var StepNames = [StepCount]string{"空间置换", "时间切片", "角色代入"
 
 // StepState is the progress of one interview step.
 type StepState struct {
-	Done bool
-	At   time.Time // last change; zero if never touched
+	Done    bool
+	At      time.Time // when Done last changed; zero if never
+	Checked []string  // the checklist items ticked, sorted; nil if none
 }

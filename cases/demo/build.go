@@ -200,6 +200,13 @@ func (g *generator) buildCase(i int, out []cases.Event) ([]cases.Event, *cluster
 			b.add(b.tick(0, 2), intake, &cases.StepProgress{Step: n, Done: true})
 		}
 	}
+	if visit && steps >= 1 && b.chance(30) {
+		for _, item := range []string{"圆桌", "撤桌牌", "递水", "方言/语速"} {
+			if !b.chance(5) {
+				b.add(b.tick(0, 1), intake, &cases.StepCheck{Step: 1, Item: item, Checked: true})
+			}
+		}
+	}
 	step(1)
 
 	// Parties.

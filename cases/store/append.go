@@ -469,6 +469,13 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 			return err
 		}
 		return nil
+	case *cases.StepCheck:
+		q := `DELETE FROM step_checks WHERE case_id = ? AND step = ? AND item = ?`
+		if p.Checked {
+			q = `INSERT INTO step_checks (case_id, step, item) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`
+		}
+		_, err := a.exec(q, cid, p.Step, p.Item)
+		return err
 	}
 	return fmt.Errorf("no projection for %s", e.Type)
 }

@@ -201,6 +201,22 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 	if err != nil {
 		return c, err
 	}
+	err = load("step checks", `SELECT step, item FROM step_checks WHERE case_id = ? ORDER BY step, item`,
+		func(r *sql.Rows) error {
+			var step int
+			var item string
+			if err := r.Scan(&step, &item); err != nil {
+				return err
+			}
+			if step < 1 || step > cases.StepCount {
+				return fmt.Errorf("step %d out of range", step)
+			}
+			c.Steps[step-1].Checked = append(c.Steps[step-1].Checked, item)
+			return nil
+		})
+	if err != nil {
+		return c, err
+	}
 	err = load("conflicts", `SELECT field, entity_id, kept, other, event_id, resolved FROM conflicts WHERE case_id = ? ORDER BY n`,
 		func(r *sql.Rows) error {
 			var k cases.Conflict
