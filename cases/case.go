@@ -280,9 +280,48 @@ type Listing struct {
 
 // ListQuery selects a page of the case list, newest change first.
 type ListQuery struct {
-	Limit  int     // default 50
-	Status Status  // "" for all
-	After  *Cursor // the last row of the previous page
+	Limit     int            // default 50
+	Status    Status         // "" for all
+	Facts     FactFilter     // "" for all
+	FollowUps FollowUpFilter // "" for all
+	Now       time.Time      // the moment FollowUps is judged at; time.Now when zero
+	After     *Cursor        // the last row of the previous page
+}
+
+// FactFilter selects cases by the state of their current fact cards.
+type FactFilter string
+
+// Fact filters.
+const (
+	FactsDisputed     FactFilter = "disputed"  // some card 存争议
+	FactsPending      FactFilter = "pending"   // some card 待核实
+	FactsAllConfirmed FactFilter = "confirmed" // cards, and every one 已证实
+)
+
+// FollowUpFilter selects cases by their open follow-ups.
+type FollowUpFilter string
+
+// Follow-up filters, judged in China time.
+const (
+	FollowUpsDueToday FollowUpFilter = "today"   // one falls due today (or is overdue)
+	FollowUpsOverdue  FollowUpFilter = "overdue" // one is past due and not done
+)
+
+// AgendaItem is an open follow-up for the 今日待办 panel.
+type AgendaItem struct {
+	CaseID     uuid.UUID
+	CaseNumber string
+	Summary    string // the start of the case's summary
+	FollowUpID uuid.UUID
+	Kind       FollowUpKind
+	Due        time.Time
+	Overdue    bool
+}
+
+// EndOfDay is the last moment of t's day in China time.
+func EndOfDay(t time.Time) time.Time {
+	l := Local(t)
+	return time.Date(l.Year(), l.Month(), l.Day(), 23, 59, 59, 999_000_000, chinaZone)
 }
 
 // Cursor marks a position in the case list: the last row seen.

@@ -313,6 +313,34 @@ func (s *Store) ListCases(ctx context.Context, q cases.ListQuery) ([]cases.Listi
 		where = append(where, "status = ?")
 		args = append(args, string(q.Status))
 	}
+	if q.Now.IsZero() {
+		q.Now = time.Now()
+	}
+	// Current cards are those not superseded; each filter is an EXISTS
+	// probe by case, on the tables' (case_id, …) keys.
+	const current = `f.case_id = cases.id AND f.superseded_by = ''`
+	switch q.Facts {
+	case "":
+	case cases.FactsDisputed, cases.FactsPending:
+		where = append(where, `EXISTS (SELECT 1 FROM facts f WHERE `+current+` AND f.status = ?)`)
+		args = append(args, string(q.Facts))
+	case cases.FactsAllConfirmed:
+		where = append(where, `EXISTS (SELECT 1 FROM facts f WHERE `+current+`)
+			AND NOT EXISTS (SELECT 1 FROM facts f WHERE `+current+` AND f.status <> 'confirmed')`)
+	default:
+		return nil, fmt.Errorf("store: list cases: unknown fact filter %q", q.Facts)
+	}
+	switch q.FollowUps {
+	case "":
+	case cases.FollowUpsDueToday:
+		where = append(where, `EXISTS (SELECT 1 FROM followups u WHERE u.case_id = cases.id AND u.done_at = 0 AND u.due <= ?)`)
+		args = append(args, cases.EndOfDay(q.Now).UnixMilli())
+	case cases.FollowUpsOverdue:
+		where = append(where, `EXISTS (SELECT 1 FROM followups u WHERE u.case_id = cases.id AND u.done_at = 0 AND u.due < ?)`)
+		args = append(args, q.Now.UnixMilli())
+	default:
+		return nil, fmt.Errorf("store: list cases: unknown follow-up filter %q", q.FollowUps)
+	}
 	if q.After != nil {
 		at := q.After.UpdatedAt.UnixMilli()
 		where = append(where, "(updated_at < ? OR (updated_at = ? AND id > ?))")
@@ -422,4 +450,39 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		return st, fmt.Errorf("store: stats: %w", err)
 	}
 	return st, nil
+}
+
+// Agenda lists the open follow-ups due by the end of now's day (China
+// time), overdue first, then by due time: the 今日待办 panel.
+func (s *Store) Agenda(ctx context.Context, now time.Time, limit int) ([]cases.AgendaItem, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT u.case_id, u.id, u.kind, u.due,
+			CASE c.official_number WHEN '' THEN c.provisional_number ELSE c.official_number END, substr(c.summary, 1, 60)
+		FROM followups u JOIN cases c ON c.id = u.case_id
+		WHERE u.done_at = 0 AND u.due <= ? ORDER BY u.due LIMIT ?`, cases.EndOfDay(now).UnixMilli(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: agenda: %w", err)
+	}
+	defer rows.Close()
+	var out []cases.AgendaItem
+	for rows.Next() {
+		var a cases.AgendaItem
+		var cid, fid, kind string
+		var due int64
+		if err := rows.Scan(&cid, &fid, &kind, &due, &a.CaseNumber, &a.Summary); err != nil {
+			return nil, fmt.Errorf("store: agenda: %w", err)
+		}
+		if a.CaseID, err = parseID(cid); err != nil {
+			return nil, fmt.Errorf("store: agenda: %w", err)
+		}
+		if a.FollowUpID, err = parseID(fid); err != nil {
+			return nil, fmt.Errorf("store: agenda: %w", err)
+		}
+		a.Kind, a.Due = cases.FollowUpKind(kind), fromMS(due)
+		a.Overdue = a.Due.Before(now)
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
