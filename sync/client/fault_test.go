@@ -68,7 +68,7 @@ func hubChild() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
-	fmt.Println("READY")
+	fmt.Println("READY", ln.Addr())
 	http.Serve(ln, wrapped)
 	os.Exit(0)
 }
@@ -116,8 +116,9 @@ func deskChild() {
 	}
 }
 
-// child starts this binary as a child process and waits for READY.
-func child(t *testing.T, env ...string) *exec.Cmd {
+// child starts this binary as a child process and waits for its READY
+// line, which may carry the address it listens on.
+func child(t *testing.T, env ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), env...)
@@ -130,26 +131,18 @@ func child(t *testing.T, env ...string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || strings.TrimSpace(line) != "READY" {
+	ready, addr, _ := strings.Cut(strings.TrimSpace(line), " ")
+	if err != nil || ready != "READY" {
 		cmd.Process.Kill()
 		cmd.Wait()
 		t.Fatalf("child did not start: %q %v", line, err)
 	}
-	return cmd
+	return cmd, addr
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// hubProcess runs a hub child on loc at addr.
-func hubProcess(t *testing.T, loc hubtest.Location, addr string, killAt int) *exec.Cmd {
+// hubProcess runs a hub child on loc at addr ("127.0.0.1:0" for any
+// port) and returns it with the address it listens on.
+func hubProcess(t *testing.T, loc hubtest.Location, addr string, killAt int) (*exec.Cmd, string) {
 	return child(t, childEnv+"=hub", "JIEFANG_HUB_DB="+loc.SQLite, "JIEFANG_HUB_PG="+loc.PG,
 		"JIEFANG_HUB_ADDR="+addr, fmt.Sprintf("JIEFANG_HUB_KILL_AT=%d", killAt))
 }
@@ -184,52 +177,54 @@ func TestHubKilledBetweenCommitAndReply(t *testing.T) {
 	hubtest.Each(t, func(t *testing.T, bk hubtest.Backend) {
 		ctx := context.Background()
 		for k := 1; k <= 20; k++ {
-			loc := bk.New(t)
-			addr := freeAddr(t)
-			code := prepareHub(t, loc, addr)
-			proc := hubProcess(t, loc, addr, k)
-			desk := openDesk(t, t.TempDir(), "desk.db", "王芳")
-			if _, err := Enroll(ctx, desk, DeviceInfo{ID: desk.Device().ID, Code: "K7Q2"}, code); err != nil {
-				t.Fatal(err)
-			}
-			var evs []cases.Event
-			for i := 0; i < 500; i++ {
-				id := uuid.Must(uuid.NewV7())
-				o, _ := cases.NewEvent(id, &cases.Opened{Channel: cases.ChannelPhone, Category: "拖欠工资", Summary: fmt.Sprintf("工地欠薪第%d件", i)})
-				n, _ := cases.NewEvent(id, &cases.NoteAdd{NoteID: uuid.Must(uuid.NewV7()), Text: "已登记"})
-				evs = append(evs, o, n)
-			}
-			if _, err := desk.Append(ctx, evs...); err != nil {
-				t.Fatal(err)
-			}
-			cred, _, _ := LoadCredential(ctx, desk)
-			r, _ := NewRemote(cred)
-			r.Batch = 50
-			if _, err := Round(ctx, desk, r); err == nil {
-				t.Fatalf("k=%d: the round survived the hub's death", k)
-			}
-			if err := proc.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
-				t.Fatalf("k=%d: hub exited with %v, want killed", k, err)
-			}
-			proc = hubProcess(t, loc, addr, 0)
-			if _, err := Round(ctx, desk, r); err != nil {
-				t.Fatalf("k=%d: retry: %v", k, err)
-			}
-			proc.Process.Kill()
-			proc.Wait()
-			h := loc.Open(t)
-			st, err := h.Stats(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if st.Events != 1000+500 || st.Cases != 500 || st.Quarantined != 0 {
-				t.Fatalf("k=%d: hub %+v, want 1,000 events and 500 official numbers, each once", k, st)
-			}
-			if ds, _ := desk.Stats(ctx); ds.Outbox != 0 {
-				t.Fatalf("k=%d: outbox %d", k, ds.Outbox)
-			}
-			h.Close()
-			desk.Close()
+			t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
+				t.Parallel() // each k has its own hub database, process and desk
+				loc := bk.New(t)
+				proc, addr := hubProcess(t, loc, "127.0.0.1:0", k)
+				code := prepareHub(t, loc, addr)
+				desk := openDesk(t, t.TempDir(), "desk.db", "王芳")
+				if _, err := Enroll(ctx, desk, DeviceInfo{ID: desk.Device().ID, Code: "K7Q2"}, code); err != nil {
+					t.Fatal(err)
+				}
+				var evs []cases.Event
+				for i := 0; i < 500; i++ {
+					id := uuid.Must(uuid.NewV7())
+					o, _ := cases.NewEvent(id, &cases.Opened{Channel: cases.ChannelPhone, Category: "拖欠工资", Summary: fmt.Sprintf("工地欠薪第%d件", i)})
+					n, _ := cases.NewEvent(id, &cases.NoteAdd{NoteID: uuid.Must(uuid.NewV7()), Text: "已登记"})
+					evs = append(evs, o, n)
+				}
+				if _, err := desk.Append(ctx, evs...); err != nil {
+					t.Fatal(err)
+				}
+				cred, _, _ := LoadCredential(ctx, desk)
+				r, _ := NewRemote(cred)
+				r.Batch = 50
+				if _, err := Round(ctx, desk, r); err == nil {
+					t.Fatalf("k=%d: the round survived the hub's death", k)
+				}
+				if err := proc.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+					t.Fatalf("k=%d: hub exited with %v, want killed", k, err)
+				}
+				proc, _ = hubProcess(t, loc, addr, 0) // the same address: the desk knows only that
+				if _, err := Round(ctx, desk, r); err != nil {
+					t.Fatalf("k=%d: retry: %v", k, err)
+				}
+				proc.Process.Kill()
+				proc.Wait()
+				h := loc.Open(t)
+				st, err := h.Stats(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.Events != 1000+500 || st.Cases != 500 || st.Quarantined != 0 {
+					t.Fatalf("k=%d: hub %+v, want 1,000 events and 500 official numbers, each once", k, st)
+				}
+				if ds, _ := desk.Stats(ctx); ds.Outbox != 0 {
+					t.Fatalf("k=%d: outbox %d", k, ds.Outbox)
+				}
+				h.Close()
+				desk.Close()
+			})
 		}
 	})
 }
@@ -271,7 +266,7 @@ func TestDeskKilledDuringSync(t *testing.T) {
 				openNoted(t, peer, round*10+i)
 			}
 			syncRound(t, peer) // gives the desk something to pull
-			proc := child(t, childEnv+"=desk", "JIEFANG_DESK_DB="+path)
+			proc, _ := child(t, childEnv+"=desk", "JIEFANG_DESK_DB="+path)
 			time.Sleep(time.Duration(5+rng.IntN(120)) * time.Millisecond)
 			proc.Process.Signal(syscall.SIGKILL)
 			proc.Wait()
