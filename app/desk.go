@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"github.com/google/uuid"
 
 	"jiefang/cases"
 )
@@ -14,6 +15,7 @@ import (
 type CaseStore interface {
 	ListCases(ctx context.Context, q cases.ListQuery) ([]cases.Listing, error)
 	Search(ctx context.Context, query string, limit int) ([]cases.Listing, error)
+	Case(ctx context.Context, id uuid.UUID) (cases.Case, error)
 	Append(ctx context.Context, evs ...cases.Event) ([]cases.Event, error)
 	Actor(ctx context.Context) (string, error)
 	SetActor(ctx context.Context, name string) error
@@ -28,11 +30,15 @@ type Deps struct {
 	Sync       Syncer // sync with the hub; nil: none (the desk says it is not connected)
 }
 
-// Desk is the main window.
+// Desk is the main window: the case list, or one case.
 type Desk struct {
-	win  fyne.Window
-	deps Deps
-	home *homeScreen
+	app      fyne.App
+	win      fyne.Window
+	deps     Deps
+	home     *homeScreen
+	homeView fyne.CanvasObject
+	open     *caseScreen  // the case shown instead of the list, if any
+	ui       func(func()) // for case screens: nil, fyne.Do; tests queue results
 }
 
 // NewDesk builds the main window of app a.
@@ -41,11 +47,49 @@ func NewDesk(a fyne.App, deps Deps) *Desk {
 	if deps.Demo {
 		title += " — " + lang.L("演示数据")
 	}
-	d := &Desk{win: a.NewWindow(title), deps: deps}
+	d := &Desk{app: a, win: a.NewWindow(title), deps: deps}
 	d.home = newHomeScreen(d.win, deps)
-	d.win.SetContent(d.home.content())
+	d.home.open = d.openCase
+	d.home.pulled = d.onPulled
+	d.homeView = d.home.content()
+	d.win.SetContent(d.homeView)
 	d.win.Resize(fyne.NewSize(1100, 720))
+	d.win.SetMaster() // closing the desk closes the petitioner view too
 	return d
+}
+
+// openCase shows case id in the main window, with note on its status
+// line. It must be called on the UI goroutine.
+func (d *Desk) openCase(id uuid.UUID, note string) {
+	if d.open != nil {
+		d.open.leave()
+	}
+	d.open = newCaseScreen(d.app, d.win, d.deps.Cases, id, d.showHome)
+	if d.ui != nil {
+		d.open.ui = d.ui
+	}
+	d.win.SetContent(d.open.content())
+	if note != "" {
+		d.open.tell(note)
+	}
+	d.open.load()
+}
+
+// showHome goes back from a case to the case list, read again.
+func (d *Desk) showHome() {
+	if d.open != nil {
+		d.open.leave()
+		d.open = nil
+	}
+	d.win.SetContent(d.homeView)
+	d.home.refresh()
+}
+
+// onPulled reads the open case again after a sync brought events down.
+func (d *Desk) onPulled() {
+	if d.open != nil {
+		d.open.load()
+	}
 }
 
 // Window is the desk's main window.

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
 
 	"jiefang/cases"
 	"jiefang/cases/store"
@@ -68,7 +69,7 @@ func TestIntakeCreatesCase(t *testing.T) {
 	s := newTestStore(t)
 	s.SetActor(context.Background(), "王芳")
 	created := make(chan string, 1)
-	f := newIntakeForm(w, s, func(n string) { created <- n })
+	f := newIntakeForm(w, s, func(_ uuid.UUID, n string) { created <- n })
 	f.show()
 	f.channel.SetSelected(lang.L(cases.ChannelPhone.Label()))
 	f.category.SetText("噪音")
@@ -99,7 +100,7 @@ func TestIntakeRefusesBadInputKeepingIt(t *testing.T) {
 	s := newTestStore(t)
 	s.SetActor(context.Background(), "王芳")
 	called := false
-	f := newIntakeForm(w, s, func(string) { called = true })
+	f := newIntakeForm(w, s, func(uuid.UUID, string) { called = true })
 	f.show()
 	test.Type(f.summary, "宅基地边界争议")
 	test.Type(f.signers, "十二")

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
 
 	"jiefang/cases"
 )
@@ -46,12 +47,18 @@ type homeScreen struct {
 	sync    SyncStatus      // the latest sync status
 	conn    *connectScreen  // the open 连接上级 screen, if any
 
+	open   func(id uuid.UUID, note string) // shows a case; nil: the list only lists
+	pulled func()                          // a sync brought events down; nil: nobody else to tell
+
 	mu    sync.Mutex
 	timer *time.Timer
+
+	ui   func(func())   // runs a background result on the UI goroutine: fyne.Do (tests queue it)
+	busy sync.WaitGroup // loads not yet shown (tests wait on it)
 }
 
 func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
-	h := &homeScreen{win: win, deps: deps}
+	h := &homeScreen{win: win, deps: deps, ui: fyne.Do}
 	h.search = widget.NewEntry()
 	h.search.SetPlaceHolder(lang.L("搜索案件：事由、姓名、村名……"))
 	h.search.OnChanged = h.onSearchChanged
@@ -66,6 +73,7 @@ func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
 		newCaseRow,
 		func(i widget.ListItemID, o fyne.CanvasObject) { fillCaseRow(o, h.rows[i]) },
 	)
+	h.list.OnSelected = h.onRowSelected
 	return h
 }
 
@@ -97,9 +105,12 @@ func (h *homeScreen) onSearchChanged(text string) {
 func (h *homeScreen) load(query string) {
 	h.gen++
 	gen := h.gen
+	apply := h.ui
+	h.busy.Add(1)
 	go func() {
+		defer h.busy.Done()
 		rows, err := h.fetch(query)
-		fyne.Do(func() {
+		apply(func() {
 			if gen != h.gen {
 				return // a newer load has started
 			}
@@ -186,6 +197,9 @@ func (h *homeScreen) onSyncStatus(st SyncStatus) {
 	h.sync = st
 	if reload {
 		h.refresh()
+		if h.pulled != nil {
+			h.pulled()
+		}
 	} else if h.loaded {
 		h.updateStatus(h.query)
 	}
@@ -228,13 +242,28 @@ func (h *homeScreen) onNewReception() {
 	newIntakeForm(h.win, h.deps.Cases, h.onCaseCreated).show()
 }
 
-func (h *homeScreen) onCaseCreated(number string) {
+// onRowSelected opens the tapped case.
+func (h *homeScreen) onRowSelected(i widget.ListItemID) {
+	h.list.UnselectAll() // tapping the same row again opens it again
+	if i < 0 || i >= len(h.rows) || h.open == nil {
+		return
+	}
+	h.open(h.rows[i].ID, "")
+}
+
+// onCaseCreated goes on to the interview of the case just registered.
+func (h *homeScreen) onCaseCreated(id uuid.UUID, number string) {
 	h.search.SetText("")
 	h.refresh()
 	if h.deps.Sync != nil && !h.deps.Demo {
 		h.deps.Sync.SyncNow() // send it up now if there is a network
 	}
-	h.showMessage(lang.L("已登记"), fmt.Sprintf(lang.L("已创建案件 %s。"), number))
+	msg := fmt.Sprintf(lang.L("已创建案件 %s。"), number)
+	if h.open != nil {
+		h.open(id, msg)
+		return
+	}
+	h.showMessage(lang.L("已登记"), msg)
 }
 
 // askStaffIfNeeded asks for the staff member's name on first start.

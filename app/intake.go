@@ -27,7 +27,7 @@ func intakeCategories() []string {
 type intakeForm struct {
 	win     fyne.Window
 	cases   CaseStore
-	created func(number string)
+	created func(id uuid.UUID, number string)
 
 	channel  *widget.RadioGroup
 	category *widget.SelectEntry
@@ -36,7 +36,7 @@ type intakeForm struct {
 	form     *dialog.FormDialog
 }
 
-func newIntakeForm(win fyne.Window, cs CaseStore, created func(number string)) *intakeForm {
+func newIntakeForm(win fyne.Window, cs CaseStore, created func(id uuid.UUID, number string)) *intakeForm {
 	f := &intakeForm{win: win, cases: cs, created: created}
 	labels := make([]string, len(cases.Channels))
 	for i, c := range cases.Channels {
@@ -127,7 +127,7 @@ func (f *intakeForm) save(e cases.Event) {
 		if p, err := cases.Decode(stored[0]); err == nil {
 			o = *p.(*cases.Opened)
 		}
-		f.created(o.Number)
+		f.created(stored[0].CaseID, o.Number)
 	})
 }
 

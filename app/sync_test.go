@@ -381,14 +381,16 @@ func TestNewCaseStartsARound(t *testing.T) {
 	for _, demo := range []bool{false, true} {
 		f := &fakeSyncer{}
 		h := newHomeScreen(w, Deps{Cases: s, DeviceCode: "QS01", Sync: f, Demo: demo})
+		ui := newTestUI()
+		h.ui = ui.do
 		w.SetContent(h.content())
-		h.onCaseCreated("QS01-20261128-0001")
+		h.onCaseCreated(newID(t), "QS01-20261128-0001")
 		f.mu.Lock()
 		n := f.syncNows
 		f.mu.Unlock()
 		if want := map[bool]int{false: 1, true: 0}[demo]; n != want {
 			t.Errorf("demo %v: %d rounds started, want %d", demo, n, want)
 		}
-		time.Sleep(100 * time.Millisecond) // let the list load finish
+		ui.settle(&h.busy) // let the list load finish
 	}
 }

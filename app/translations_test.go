@@ -41,6 +41,12 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, l := range []cases.IntensityLevel{cases.IntensityGreen, cases.IntensityAmber, cases.IntensityRed} {
 		keys[l.Label()] = true
 	}
+	for _, st := range cases.FactStatuses {
+		keys[st.Label()] = true
+	}
+	for _, n := range cases.StepNames {
+		keys[n] = true
+	}
 	if len(keys) < 10 {
 		t.Fatalf("found only %d strings; is the pattern right?", len(keys))
 	}
