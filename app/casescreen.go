@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -62,9 +63,10 @@ type caseScreen struct {
 	// Touched only on the UI goroutine:
 	c          cases.Case
 	loaded     bool
-	step       int           // the step shown, 1…7; 0 until the case is loaded
-	done       *widget.Check // the shown step's 本步已完成
-	setting    bool          // done is being set from the case, not by the user
+	step       int                      // the step shown, 1…7; 0 until the case is loaded
+	done       *widget.Check            // the shown step's 本步已完成
+	checks     map[string]*widget.Check // step 1's checklist, by item, while step 1 is shown
+	setting    bool                     // done is being set from the case, not by the user
 	openView   *widget.Button
 	petitioner *petitionerView // the open petitioner view, if any
 	queue      []caseOp        // changes waiting for the one being saved
@@ -222,7 +224,47 @@ func (s *caseScreen) updateDone() {
 	}
 	s.setting = true
 	s.done.SetChecked(s.c.Steps[s.step-1].Done)
+	for item, ch := range s.checks {
+		ch.SetChecked(slices.Contains(s.c.Steps[0].Checked, item))
+	}
 	s.setting = false
+}
+
+// spaceChecklist is step 1's checklist: the item as recorded, and what
+// it asks of the receptionist.
+var spaceChecklist = []struct{ item, hint string }{
+	{"圆桌", "围坐圆桌，不隔着柜台或办公桌"},
+	{"撤桌牌", "撤下职务桌牌，以平等身份交谈"},
+	{"递水", "递上一杯水，请信访人先坐下歇一歇"},
+	{"方言/语速", "用信访人熟悉的方言，放慢语速"},
+}
+
+// checklist builds step 1's checklist; each tick is recorded at once.
+func (s *caseScreen) checklist() fyne.CanvasObject {
+	s.checks = map[string]*widget.Check{}
+	box := container.NewVBox()
+	for _, it := range spaceChecklist {
+		item := it.item
+		ch := widget.NewCheck(lang.L(item)+"："+lang.L(it.hint), func(on bool) {
+			if !s.setting {
+				s.onCheck(1, item, on)
+			}
+		})
+		s.checks[item] = ch
+		box.Add(ch)
+	}
+	return box
+}
+
+// onCheck records a checklist item of step n as ticked or not.
+func (s *caseScreen) onCheck(n int, item string, on bool) {
+	s.do(caseOp{events: func(c *cases.Case) ([]cases.Event, error) {
+		if slices.Contains(c.Steps[n-1].Checked, item) == on {
+			return nil, nil
+		}
+		e, err := cases.NewEvent(c.ID, &cases.StepCheck{Step: n, Item: item, Checked: on})
+		return []cases.Event{e}, err
+	}})
 }
 
 // showStep makes step n the current one.
@@ -234,12 +276,12 @@ func (s *caseScreen) showStep(n int) {
 		s.facts.unbind()
 	}
 	s.step = n
+	s.checks = nil
 	s.done = widget.NewCheck(lang.L("本步已完成"), func(on bool) {
 		if !s.setting {
 			s.onStepDone(n, on)
 		}
 	})
-	s.updateDone()
 	title := widget.NewLabelWithStyle(fmt.Sprintf(lang.L("第%d步 · %s"), n, lang.L(cases.StepNames[n-1])), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	intro := widget.NewLabel(stepIntro(n))
@@ -251,7 +293,7 @@ func (s *caseScreen) showStep(n int) {
 		s.openView.Importance = widget.HighImportance
 		how := widget.NewLabel(lang.L("信访人视图是另一个窗口：只有诉求、事实卡片和核实进度，字大，不显示职务和姓名。把它拖到第二块屏幕或转向信访人的笔记本上，按 F11 全屏（Esc 退出全屏）。它随您的记录自动更新。"))
 		how.Wrapping = fyne.TextWrapWord
-		body = container.NewVBox(container.NewHBox(s.openView), how)
+		body = container.NewVBox(s.checklist(), widget.NewSeparator(), container.NewHBox(s.openView), how)
 	case 2:
 		body = s.facts.content()
 	default:
@@ -260,6 +302,7 @@ func (s *caseScreen) showStep(n int) {
 		later.Importance = widget.LowImportance
 		body = container.NewVBox(later)
 	}
+	s.updateDone()
 	panel := container.NewBorder(container.NewVBox(title, intro), container.NewVBox(widget.NewSeparator(), s.done), nil, nil, body)
 	s.panel.Objects = []fyne.CanvasObject{panel}
 	s.panel.Refresh()

@@ -269,3 +269,38 @@ func TestPetitionerViewWindow(t *testing.T) {
 		t.Error("leaving the case left the petitioner view open")
 	}
 }
+
+// Step 1's checklist: each tick is recorded at once and is there after
+// the store is opened again; unticking removes it.
+func TestSpaceChecklistRecorded(t *testing.T) {
+	w := newTestWindow(t)
+	s := newTestStore(t)
+	id := addCase(t, s, "邻居建房挡光")
+	cs := openCaseScreen(t, w, s, id)
+	cs.showStep(1)
+	if len(cs.checks) != len(spaceChecklist) {
+		t.Fatalf("%d checklist items shown, want %d", len(cs.checks), len(spaceChecklist))
+	}
+	test.Tap(cs.checks["圆桌"])
+	cs.wait()
+	test.Tap(cs.checks["递水"])
+	cs.wait()
+	test.Tap(cs.checks["圆桌"]) // untick
+	cs.wait()
+	c, err := s.Case(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Steps[0].Checked; len(got) != 1 || got[0] != "递水" {
+		t.Fatalf("step 1 checklist stored as %v, want [递水]", got)
+	}
+	if !cs.checks["递水"].Checked || cs.checks["圆桌"].Checked {
+		t.Error("the checklist on screen does not match what was stored")
+	}
+	// Another screen on the same case shows the stored state.
+	again := openCaseScreen(t, w, s, id)
+	again.showStep(1)
+	if !again.checks["递水"].Checked || again.checks["撤桌牌"].Checked {
+		t.Error("a reopened case does not show its checklist")
+	}
+}
