@@ -125,7 +125,7 @@ func TestCaseScreenFromListAndBack(t *testing.T) {
 	t.Cleanup(d.win.Close)
 	ui := newTestUI()
 	d.ui, d.home.ui = ui.do, ui.do
-	rows, err := d.home.fetch("")
+	rows, err := d.home.fetch("", cases.ListQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -15,6 +16,7 @@ import (
 type CaseStore interface {
 	ListCases(ctx context.Context, q cases.ListQuery) ([]cases.Listing, error)
 	Search(ctx context.Context, query string, limit int) ([]cases.Listing, error)
+	Agenda(ctx context.Context, now time.Time, limit int) ([]cases.AgendaItem, error)
 	Case(ctx context.Context, id uuid.UUID) (cases.Case, error)
 	Append(ctx context.Context, evs ...cases.Event) ([]cases.Event, error)
 	Actor(ctx context.Context) (string, error)

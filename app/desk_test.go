@@ -145,7 +145,7 @@ func TestHomeListsAndSearches(t *testing.T) {
 	}
 	h := newHomeScreen(w, Deps{Cases: s, DeviceCode: s.Device().Code})
 	w.SetContent(h.content())
-	rows, err := h.fetch("")
+	rows, err := h.fetch("", cases.ListQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,12 +158,12 @@ func TestHomeListsAndSearches(t *testing.T) {
 	if !containsText(first, "社保断缴三年") || !containsText(first, "已登记") {
 		t.Error("newest case not first, or its status word missing")
 	}
-	rows, _ = h.fetch("采光")
+	rows, _ = h.fetch("采光", cases.ListQuery{})
 	h.show("采光", rows)
 	if h.list.Length() != 1 {
 		t.Fatalf("search 采光 shows %d rows", h.list.Length())
 	}
-	rows, _ = h.fetch("拆迁")
+	rows, _ = h.fetch("拆迁", cases.ListQuery{})
 	h.show("拆迁", rows)
 	if h.list.Length() != 0 || !strings.Contains(h.empty.Text, "拆迁") {
 		t.Errorf("no-result message %q", h.empty.Text)

@@ -37,6 +37,8 @@ type homeScreen struct {
 	list    *widget.List
 	status  *widget.Label
 	empty   *widget.Label
+	filters *filterBar
+	agenda  *agendaPanel
 
 	// Touched only on the UI goroutine:
 	rows    []cases.Listing // shown rows
@@ -74,16 +76,24 @@ func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
 		func(i widget.ListItemID, o fyne.CanvasObject) { fillCaseRow(o, h.rows[i]) },
 	)
 	h.list.OnSelected = h.onRowSelected
+	h.filters = newFilterBar(h.refresh)
+	h.agenda = newAgendaPanel(func(it cases.AgendaItem) {
+		if h.open != nil {
+			h.open(it.CaseID, "")
+		}
+	})
 	return h
 }
 
 func (h *homeScreen) content() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(h.connect, h.newCase), h.search)
+	split := container.NewHSplit(container.NewStack(h.list, container.NewCenter(h.empty)), container.NewPadded(h.agenda.box))
+	split.Offset = 0.74
 	return container.NewBorder(
-		container.NewPadded(top),
+		container.NewPadded(container.NewVBox(top, h.filters.box)),
 		container.NewPadded(h.status),
 		nil, nil,
-		container.NewStack(h.list, container.NewCenter(h.empty)),
+		split,
 	)
 }
 
@@ -106,13 +116,18 @@ func (h *homeScreen) load(query string) {
 	h.gen++
 	gen := h.gen
 	apply := h.ui
+	lq := h.filters.query(500) // read the widgets here, on the UI goroutine
 	h.busy.Add(1)
 	go func() {
 		defer h.busy.Done()
-		rows, err := h.fetch(query)
+		rows, err := h.fetch(query, lq)
+		agenda, aerr := fetchAgenda(h.deps.Cases, time.Now())
 		apply(func() {
 			if gen != h.gen {
 				return // a newer load has started
+			}
+			if aerr == nil {
+				h.agenda.show(agenda)
 			}
 			if err != nil {
 				h.query, h.loadErr, h.loaded = query, lang.L("读取案件失败：")+err.Error(), true
@@ -124,13 +139,13 @@ func (h *homeScreen) load(query string) {
 	}()
 }
 
-// fetch reads the rows for a query: the most recently changed cases, or
-// the search results. It runs off the UI goroutine.
-func (h *homeScreen) fetch(query string) ([]cases.Listing, error) {
+// fetch reads the rows for a query: the most recently changed cases the
+// filters lq select, or the search results. It runs off the UI goroutine.
+func (h *homeScreen) fetch(query string, lq cases.ListQuery) ([]cases.Listing, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if query == "" {
-		return h.deps.Cases.ListCases(ctx, cases.ListQuery{Limit: 500})
+		return h.deps.Cases.ListCases(ctx, lq)
 	}
 	return h.deps.Cases.Search(ctx, query, searchLimit)
 }
@@ -139,9 +154,12 @@ func (h *homeScreen) show(query string, rows []cases.Listing) {
 	h.rows, h.query, h.loadErr, h.loaded = rows, query, "", true
 	h.list.Refresh()
 	h.list.ScrollToTop()
+	h.filters.setEnabled(query == "")
 	switch {
 	case len(rows) == 0 && query != "":
 		h.empty.SetText(fmt.Sprintf(lang.L("没有找到含“%s”的案件。"), query))
+	case len(rows) == 0 && h.filters.active():
+		h.empty.SetText(lang.L("没有符合筛选条件的案件。"))
 	case len(rows) == 0:
 		h.empty.SetText(lang.L("还没有案件。点“新接待”登记第一件。"))
 	default:
@@ -166,6 +184,8 @@ func (h *homeScreen) updateStatus(query string) {
 		shown = fmt.Sprintf(lang.L("找到很多，显示最近的 %d 件；再加一个词可缩小范围"), len(h.rows))
 	case query != "":
 		shown = fmt.Sprintf(lang.L("找到 %d 件"), len(h.rows))
+	case h.filters.active():
+		shown = fmt.Sprintf(lang.L("符合筛选的 %d 件"), len(h.rows))
 	}
 	status := fmt.Sprintf(lang.L("设备 %s · 工作人员 %s · %s"), h.deps.DeviceCode, actor, shown)
 	if h.deps.Demo {
