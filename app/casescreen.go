@@ -36,6 +36,7 @@ type caseOp struct {
 	events func(c *cases.Case) ([]cases.Event, error)
 	done   func() // optional: after the events are stored, before the case is shown again
 	failed func() // optional: the events were refused (give back what the user typed)
+	saved  string // optional: said on the status line after 已保存 once the events are stored
 }
 
 // caseScreen is one case in the main window: a header (number, category,
@@ -58,6 +59,8 @@ type caseScreen struct {
 	panel    *fyne.Container // holds the current step's panel
 	status   *widget.Label
 	facts    *factsPanel
+	roles    *rolesPanel
+	follow   *followUpsPanel
 	root     fyne.CanvasObject
 
 	// Touched only on the UI goroutine:
@@ -109,6 +112,8 @@ func newCaseScreen(a fyne.App, win fyne.Window, cs CaseStore, id uuid.UUID, back
 	s.status = widget.NewLabel("")
 	s.status.Truncation = fyne.TextTruncateEllipsis
 	s.facts = newFactsPanel(win, s.do, s.tell)
+	s.roles = newRolesPanel(win, s.do, s.tell)
+	s.follow = newFollowUpsPanel(win, s.do, s.tell)
 
 	header := container.NewBorder(nil, nil, container.NewVBox(s.backBtn), nil,
 		container.NewVBox(container.NewHBox(s.number, s.meta), s.summary))
@@ -168,6 +173,8 @@ func (s *caseScreen) show(c cases.Case) {
 	}
 	s.summary.SetText(string(sum))
 	s.facts.show(c)
+	s.roles.show(c)
+	s.follow.show(c)
 	if s.step == 0 {
 		s.showStep(firstOpenStep(c))
 	} else {
@@ -296,6 +303,10 @@ func (s *caseScreen) showStep(n int) {
 		body = container.NewVBox(s.checklist(), widget.NewSeparator(), container.NewHBox(s.openView), how)
 	case 2:
 		body = s.facts.content()
+	case 3:
+		body = s.roles.content()
+	case 7:
+		body = s.follow.content()
 	default:
 		later := widget.NewLabel(lang.L("这一步的功能将在后续版本提供。现在可以按惯常做法完成，做完后勾选“本步已完成”。"))
 		later.Wrapping = fyne.TextWrapWord
@@ -397,7 +408,11 @@ func (s *caseScreen) next() {
 				case lerr != nil:
 					s.tell(lang.L("已保存，但重新读取案件失败：") + lerr.Error())
 				default:
-					s.tell(fmt.Sprintf(lang.L("已保存 %s"), cases.Local(time.Now()).Format("15:04:05")))
+					msg := fmt.Sprintf(lang.L("已保存 %s"), cases.Local(time.Now()).Format("15:04:05"))
+					if op.saved != "" {
+						msg += " · " + op.saved
+					}
+					s.tell(msg)
 				}
 				s.next()
 			})
