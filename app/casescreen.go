@@ -61,6 +61,7 @@ type caseScreen struct {
 	facts    *factsPanel
 	roles    *rolesPanel
 	follow   *followUpsPanel
+	calm     *deescalatePanel
 	root     fyne.CanvasObject
 
 	// Touched only on the UI goroutine:
@@ -114,6 +115,7 @@ func newCaseScreen(a fyne.App, win fyne.Window, cs CaseStore, id uuid.UUID, back
 	s.facts = newFactsPanel(win, s.do, s.tell)
 	s.roles = newRolesPanel(win, s.do, s.tell)
 	s.follow = newFollowUpsPanel(win, s.do, s.tell)
+	s.calm = newDeescalatePanel(s.do, s.tell)
 
 	header := container.NewBorder(nil, nil, container.NewVBox(s.backBtn), nil,
 		container.NewVBox(container.NewHBox(s.number, s.meta), s.summary))
@@ -175,6 +177,7 @@ func (s *caseScreen) show(c cases.Case) {
 	s.facts.show(c)
 	s.roles.show(c)
 	s.follow.show(c)
+	s.calm.show(c)
 	if s.step == 0 {
 		s.showStep(firstOpenStep(c))
 	} else {
@@ -305,6 +308,8 @@ func (s *caseScreen) showStep(n int) {
 		body = s.facts.content()
 	case 3:
 		body = s.roles.content()
+	case 6:
+		body = s.calm.content()
 	case 7:
 		body = s.follow.content()
 	default:
@@ -491,6 +496,7 @@ func (s *caseScreen) leave() {
 	s.left = true
 	s.queue = nil
 	s.facts.unbind()
+	s.calm.leave()
 	if s.petitioner != nil {
 		s.petitioner.close()
 		s.petitioner = nil

@@ -1,0 +1,193 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"jiefang/cases"
+)
+
+// calmDown is how long a 冷静一下 pause lasts.
+const calmDown = 5 * time.Minute
+
+// deescalationTips are what step 6 reminds the receptionist of.
+var deescalationTips = []string{
+	"先听完，不打断，不争辩；复述对方的话，确认听懂了。",
+	"声音放低、语速放慢；不站着俯视，不抱臂。",
+	"把能办的和不能办的分开说清楚，不许做不到的承诺。",
+	"情绪激动时先暂停，请对方喝口水，过几分钟再谈。",
+	"出现过激言行时，按规定请同事或值班领导到场。",
+}
+
+// deescalatePanel is step 6, 情绪止损: the case's intensity score with its
+// word (from screening, once it scores the case), reminders for calming a
+// conversation, notes on how it went, and a 冷静一下 pause timer. Starting
+// a pause is recorded as a note, so the log shows the conversation was
+// paused.
+type deescalatePanel struct {
+	do   func(caseOp)
+	tell func(string)
+	now  func() time.Time
+
+	intensity *widget.Label
+	entry     *widget.Entry
+	add       *widget.Button
+	notes     *widget.Label
+	timerText *widget.Label
+	timerBtn  *widget.Button
+	root      fyne.CanvasObject
+
+	// Touched only on the UI goroutine:
+	until time.Time    // end of the running pause; zero when none
+	tick  *time.Ticker // drives the countdown while a pause runs
+	stop  chan struct{}
+}
+
+func newDeescalatePanel(do func(caseOp), tell func(string)) *deescalatePanel {
+	p := &deescalatePanel{do: do, tell: tell, now: time.Now}
+	p.intensity = widget.NewLabel("")
+	p.intensity.TextStyle = fyne.TextStyle{Bold: true}
+	tips := widget.NewLabel("· " + strings.Join(translated(deescalationTips), "\n· "))
+	tips.Wrapping = fyne.TextWrapWord
+	p.entry = widget.NewEntry()
+	p.entry.SetPlaceHolder(lang.L("记下情绪变化、采取的措施，回车保存"))
+	p.entry.OnSubmitted = func(string) { p.onAdd() }
+	p.add = widget.NewButtonWithIcon(lang.L("记下"), theme.DocumentCreateIcon(), p.onAdd)
+	p.notes = widget.NewLabel("")
+	p.notes.Wrapping = fyne.TextWrapWord
+	p.timerText = widget.NewLabel(lang.L("需要时可暂停接谈，冷静几分钟。"))
+	p.timerBtn = widget.NewButtonWithIcon(lang.L("冷静一下"), theme.MediaPauseIcon(), p.onTimer)
+	p.root = container.NewBorder(
+		container.NewVBox(p.intensity, tips, widget.NewSeparator(),
+			container.NewBorder(nil, nil, nil, p.timerBtn, p.timerText), widget.NewSeparator(),
+			container.NewBorder(nil, nil, nil, p.add, p.entry)),
+		nil, nil, nil,
+		container.NewVScroll(p.notes))
+	return p
+}
+
+func translated(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = lang.L(s)
+	}
+	return out
+}
+
+func (p *deescalatePanel) content() fyne.CanvasObject { return p.root }
+
+// intensityText says the case's intensity in numbers and words.
+func intensityText(c cases.Case) string {
+	if c.Intensity == 0 && c.IntensityLevel == cases.IntensityGreen {
+		return lang.L("情绪强度：尚未评分（三维甄别启用后显示）")
+	}
+	return fmt.Sprintf(lang.L("情绪强度：%d 分 · %s"), c.Intensity, lang.L(c.IntensityLevel.Label()))
+}
+
+// show puts a freshly read case on the panel; on the UI goroutine.
+func (p *deescalatePanel) show(c cases.Case) {
+	p.intensity.SetText(intensityText(c))
+	p.intensity.Importance = widget.MediumImportance
+	switch c.IntensityLevel {
+	case cases.IntensityRed:
+		p.intensity.Importance = widget.DangerImportance
+	case cases.IntensityAmber:
+		p.intensity.Importance = widget.WarningImportance
+	}
+	p.intensity.Refresh()
+	var lines []string
+	for i := len(c.Notes) - 1; i >= 0; i-- {
+		n := c.Notes[i]
+		lines = append(lines, fmt.Sprintf("%s %s：%s", cases.Local(n.At).Format("01-02 15:04"), n.Actor, n.Text))
+	}
+	if len(lines) == 0 {
+		lines = []string{lang.L("还没有备注。")}
+	}
+	p.notes.SetText(strings.Join(lines, "\n"))
+}
+
+// onAdd records the typed note.
+func (p *deescalatePanel) onAdd() {
+	text := strings.TrimSpace(p.entry.Text)
+	if text == "" {
+		return
+	}
+	p.entry.SetText("")
+	p.note(text, func() { p.entry.SetText(text) })
+}
+
+func (p *deescalatePanel) note(text string, failed func()) {
+	p.do(caseOp{
+		events: func(c *cases.Case) ([]cases.Event, error) {
+			e, err := cases.NewEvent(c.ID, &cases.NoteAdd{NoteID: uuid.Must(uuid.NewV7()), Text: text})
+			return []cases.Event{e}, err
+		},
+		failed: failed,
+	})
+}
+
+// onTimer starts a pause, or ends the one running.
+func (p *deescalatePanel) onTimer() {
+	if !p.until.IsZero() {
+		p.endPause(lang.L("暂停已结束，可以继续接谈。"))
+		return
+	}
+	p.until = p.now().Add(calmDown)
+	p.note(fmt.Sprintf(lang.L("暂停接谈，冷静一下（%d分钟）。"), int(calmDown/time.Minute)), nil)
+	p.timerBtn.SetText(lang.L("继续接谈"))
+	p.timerBtn.SetIcon(theme.MediaPlayIcon())
+	p.tick, p.stop = time.NewTicker(time.Second), make(chan struct{})
+	tick, stop := p.tick, p.stop
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				fyne.Do(p.update)
+			}
+		}
+	}()
+	p.update()
+}
+
+// update shows the time left of the pause; on the UI goroutine.
+func (p *deescalatePanel) update() {
+	if p.until.IsZero() {
+		return
+	}
+	left := p.until.Sub(p.now())
+	if left <= 0 {
+		p.endPause(lang.L("冷静时间到，可以继续接谈。"))
+		return
+	}
+	p.timerText.SetText(fmt.Sprintf(lang.L("冷静一下：还剩 %02d:%02d"), int(left.Minutes()), int(left.Seconds())%60))
+}
+
+// endPause stops the countdown and says msg.
+func (p *deescalatePanel) endPause(msg string) {
+	if p.tick != nil {
+		p.tick.Stop()
+		close(p.stop)
+		p.tick = nil
+	}
+	p.until = time.Time{}
+	p.timerText.SetText(msg)
+	p.timerBtn.SetText(lang.L("冷静一下"))
+	p.timerBtn.SetIcon(theme.MediaPauseIcon())
+}
+
+// leave stops a running countdown when the case screen is left.
+func (p *deescalatePanel) leave() {
+	if !p.until.IsZero() {
+		p.endPause("")
+	}
+}
