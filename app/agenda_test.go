@@ -100,3 +100,46 @@ func TestStatusLineCountsFilteredCases(t *testing.T) {
 		t.Errorf("status line %q", h.status.Text)
 	}
 }
+
+// The list reads more as it is scrolled towards its end: every case once,
+// most recently changed first, however many there are.
+func TestListPagesAsItScrolls(t *testing.T) {
+	w := newTestWindow(t)
+	s := newTestStore(t)
+	ctx := context.Background()
+	s.SetActor(ctx, "王芳")
+	var evs []cases.Event
+	for i := 0; i < 130; i++ {
+		e, _ := cases.NewEvent(newID(t), &cases.Opened{Channel: cases.ChannelVisit, Category: "噪音", Summary: "夜间施工噪音"})
+		evs = append(evs, e)
+	}
+	if _, err := s.Append(ctx, evs...); err != nil {
+		t.Fatal(err)
+	}
+	ui := newTestUI()
+	h := newHomeScreen(w, Deps{Cases: s, DeviceCode: "QS01"})
+	h.ui, h.page = ui.do, 50
+	w.SetContent(h.content())
+	h.refresh()
+	ui.settle(&h.busy)
+	if len(h.rows) != 50 || !h.more {
+		t.Fatalf("first page: %d rows, more %v", len(h.rows), h.more)
+	}
+	for pages := 0; h.more && pages < 10; pages++ {
+		h.list.UpdateItem(len(h.rows)-1, h.list.CreateItem()) // the last row comes into view
+		ui.settle(&h.busy)
+	}
+	if len(h.rows) != 130 || h.more {
+		t.Fatalf("after scrolling: %d rows, more %v", len(h.rows), h.more)
+	}
+	seen := map[uuid.UUID]bool{}
+	for i, r := range h.rows {
+		if seen[r.ID] {
+			t.Fatalf("row %d repeats case %s", i, r.ID)
+		}
+		seen[r.ID] = true
+		if i > 0 && r.UpdatedAt.After(h.rows[i-1].UpdatedAt) {
+			t.Fatalf("row %d is newer than the row above it", i)
+		}
+	}
+}

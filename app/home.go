@@ -23,6 +23,8 @@ import (
 const (
 	searchDelay = 250 * time.Millisecond // typing must pause this long before a search runs
 	searchLimit = 200                    // most search results shown
+	listPage    = 200                    // cases read at a time; more as the list is scrolled down
+	pageAhead   = 40                     // read the next page when a row this close to the end is shown
 )
 
 // homeScreen is the case list with search, the 新接待 and 连接上级
@@ -42,6 +44,9 @@ type homeScreen struct {
 
 	// Touched only on the UI goroutine:
 	rows    []cases.Listing // shown rows
+	page    int             // list page size (listPage)
+	more    bool            // the list may go on: the last page read was full
+	paging  bool            // the next page is being read
 	query   string          // the search the shown rows answer
 	loaded  bool            // a load has finished: the status line has something to say
 	gen     int             // bumps with each load; late results of older loads are dropped
@@ -60,7 +65,7 @@ type homeScreen struct {
 }
 
 func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
-	h := &homeScreen{win: win, deps: deps, ui: fyne.Do}
+	h := &homeScreen{win: win, deps: deps, ui: fyne.Do, page: listPage}
 	h.search = widget.NewEntry()
 	h.search.SetPlaceHolder(lang.L("搜索案件：事由、姓名、村名……"))
 	h.search.OnChanged = h.onSearchChanged
@@ -73,7 +78,12 @@ func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
 	h.list = widget.NewList(
 		func() int { return len(h.rows) },
 		newCaseRow,
-		func(i widget.ListItemID, o fyne.CanvasObject) { fillCaseRow(o, h.rows[i]) },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			fillCaseRow(o, h.rows[i])
+			if i >= len(h.rows)-pageAhead {
+				h.loadMore()
+			}
+		},
 	)
 	h.list.OnSelected = h.onRowSelected
 	h.filters = newFilterBar(h.refresh)
@@ -114,9 +124,10 @@ func (h *homeScreen) onSearchChanged(text string) {
 // called on the UI goroutine.
 func (h *homeScreen) load(query string) {
 	h.gen++
+	h.paging = false
 	gen := h.gen
 	apply := h.ui
-	lq := h.filters.query(500) // read the widgets here, on the UI goroutine
+	lq := h.filters.query(h.page) // read the widgets here, on the UI goroutine
 	h.busy.Add(1)
 	go func() {
 		defer h.busy.Done()
@@ -139,6 +150,41 @@ func (h *homeScreen) load(query string) {
 	}()
 }
 
+// loadMore reads the next page of the list after the last row shown,
+// off the UI goroutine, and appends it; it must be called on the UI
+// goroutine. Keyset paging (updated_at, id) keeps each page as fast as the
+// first, however far down the list is.
+func (h *homeScreen) loadMore() {
+	if !h.more || h.paging || len(h.rows) == 0 {
+		return
+	}
+	last := h.rows[len(h.rows)-1]
+	lq := h.filters.query(h.page)
+	lq.After = &cases.Cursor{UpdatedAt: last.UpdatedAt, ID: last.ID}
+	gen, apply := h.gen, h.ui
+	h.paging = true
+	h.busy.Add(1)
+	go func() {
+		defer h.busy.Done()
+		rows, err := h.fetch("", lq)
+		apply(func() {
+			if gen != h.gen {
+				return // the list was loaded again meanwhile
+			}
+			h.paging = false
+			if err != nil {
+				h.more, h.loadErr = false, lang.L("读取案件失败：")+err.Error()
+				h.updateStatus(h.query)
+				return
+			}
+			h.rows = append(h.rows, rows...)
+			h.more = len(rows) == h.page
+			h.list.Refresh()
+			h.updateStatus(h.query)
+		})
+	}()
+}
+
 // fetch reads the rows for a query: the most recently changed cases the
 // filters lq select, or the search results. It runs off the UI goroutine.
 func (h *homeScreen) fetch(query string, lq cases.ListQuery) ([]cases.Listing, error) {
@@ -152,6 +198,7 @@ func (h *homeScreen) fetch(query string, lq cases.ListQuery) ([]cases.Listing, e
 
 func (h *homeScreen) show(query string, rows []cases.Listing) {
 	h.rows, h.query, h.loadErr, h.loaded = rows, query, "", true
+	h.more = query == "" && len(rows) == h.page
 	h.list.Refresh()
 	h.list.ScrollToTop()
 	h.filters.setEnabled(query == "")
