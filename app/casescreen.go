@@ -62,6 +62,7 @@ type caseScreen struct {
 	roles    *rolesPanel
 	follow   *followUpsPanel
 	calm     *deescalatePanel
+	evid     *evidencePanel
 	root     fyne.CanvasObject
 
 	// Touched only on the UI goroutine:
@@ -116,6 +117,7 @@ func newCaseScreen(a fyne.App, win fyne.Window, cs CaseStore, id uuid.UUID, back
 	s.roles = newRolesPanel(win, s.do, s.tell)
 	s.follow = newFollowUpsPanel(win, s.do, s.tell)
 	s.calm = newDeescalatePanel(s.do, s.tell)
+	s.evid = newEvidencePanel(win, cs, s.do, s.tell, func(f func()) { s.ui(f) }, &s.busy)
 
 	header := container.NewBorder(nil, nil, container.NewVBox(s.backBtn), nil,
 		container.NewVBox(container.NewHBox(s.number, s.meta), s.summary))
@@ -178,6 +180,7 @@ func (s *caseScreen) show(c cases.Case) {
 	s.roles.show(c)
 	s.follow.show(c)
 	s.calm.show(c)
+	s.evid.show(c)
 	if s.step == 0 {
 		s.showStep(firstOpenStep(c))
 	} else {
@@ -285,6 +288,9 @@ func (s *caseScreen) showStep(n int) {
 	if s.step == 2 && n != 2 {
 		s.facts.unbind()
 	}
+	if s.step == 4 && n != 4 {
+		s.evid.unbind()
+	}
 	s.step = n
 	s.checks = nil
 	s.done = widget.NewCheck(lang.L("本步已完成"), func(on bool) {
@@ -308,6 +314,8 @@ func (s *caseScreen) showStep(n int) {
 		body = s.facts.content()
 	case 3:
 		body = s.roles.content()
+	case 4:
+		body = s.evid.content()
 	case 6:
 		body = s.calm.content()
 	case 7:
@@ -326,6 +334,9 @@ func (s *caseScreen) showStep(n int) {
 	if n == 2 {
 		s.facts.bind()
 		s.win.Canvas().Focus(s.facts.entry)
+	}
+	if n == 4 {
+		s.evid.bind()
 	}
 }
 
@@ -496,6 +507,7 @@ func (s *caseScreen) leave() {
 	s.left = true
 	s.queue = nil
 	s.facts.unbind()
+	s.evid.unbind()
 	s.calm.leave()
 	if s.petitioner != nil {
 		s.petitioner.close()

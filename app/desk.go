@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -21,6 +22,10 @@ type CaseStore interface {
 	Append(ctx context.Context, evs ...cases.Event) ([]cases.Event, error)
 	Actor(ctx context.Context) (string, error)
 	SetActor(ctx context.Context, name string) error
+	// PutBlob stores an evidence file by its SHA-256 and returns the hex
+	// sum and size; BlobPath is where the file with that sum is kept.
+	PutBlob(ctx context.Context, r io.Reader, mediaType string) (string, int64, error)
+	BlobPath(sum string) string
 }
 
 // Deps are what the desk is built from.

@@ -1,0 +1,430 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"jiefang/cases"
+	"jiefang/cases/evidence"
+)
+
+const (
+	blobTimeout = time.Minute // storing one evidence file
+	thumbSize   = 72          // the side of an image's thumbnail
+)
+
+// evidenceExts are the file names the add dialog offers.
+var evidenceExts = []string{".jpg", ".jpeg", ".png", ".pdf"}
+
+// evidencePanel is step 4, 证据拼图: the petitioner's materials as an
+// evidence timeline, sorted by the date on each document (a photo's date
+// comes from its EXIF data; items without a date come last, in the order
+// they were added), each with the fact cards it supports and a checklist
+// to link it to cards. Files come in through 添加证据… or dropped onto
+// the window while the step is shown; each is stored by its SHA-256 off
+// the UI goroutine, then recorded on the case.
+type evidencePanel struct {
+	win   fyne.Window
+	store CaseStore
+	do    func(caseOp)
+	tell  func(string)
+	ui    func(func())    // runs a background result on the UI goroutine
+	busy  *sync.WaitGroup // the case screen's background work
+
+	list *fyne.Container // a row per item, or the empty text
+	add  *widget.Button
+	root fyne.CanvasObject
+
+	// Touched only on the UI goroutine:
+	items []cases.Evidence // as shown, in timeline order
+	facts []cases.FactCard // the current cards
+	rows  []*evidenceRow
+	pages map[string]int // PDF page counts by SHA-256 (-1: unknown), as read
+	bound bool
+}
+
+// evidenceRow is one item of the timeline.
+type evidenceRow struct {
+	item  cases.Evidence
+	name  *widget.Label
+	date  *widget.Label
+	facts *widget.Label // the cards it supports
+	links []*widget.Check
+}
+
+func newEvidencePanel(win fyne.Window, cs CaseStore, do func(caseOp), tell func(string), ui func(func()), busy *sync.WaitGroup) *evidencePanel {
+	p := &evidencePanel{win: win, store: cs, do: do, tell: tell, ui: ui, busy: busy, pages: map[string]int{}}
+	p.list = container.NewVBox()
+	p.add = widget.NewButtonWithIcon(lang.L("添加证据…"), theme.ContentAddIcon(), p.onAddDialog)
+	hint := widget.NewLabel(lang.L("可添加照片（JPG、PNG）或 PDF 文件，也可以把文件拖到窗口里。"))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	p.root = container.NewBorder(
+		container.NewBorder(nil, nil, nil, p.add, hint),
+		nil, nil, nil,
+		container.NewVScroll(p.list),
+	)
+	return p
+}
+
+func (p *evidencePanel) content() fyne.CanvasObject { return p.root }
+
+// bind takes files dropped onto the window while the panel is shown;
+// unbind stops that.
+func (p *evidencePanel) bind() {
+	if p.bound {
+		return
+	}
+	p.win.SetOnDropped(p.onDropped)
+	p.bound = true
+}
+
+func (p *evidencePanel) unbind() {
+	if !p.bound {
+		return
+	}
+	p.win.SetOnDropped(nil)
+	p.bound = false
+}
+
+func (p *evidencePanel) onDropped(_ fyne.Position, uris []fyne.URI) {
+	var paths []string
+	for _, u := range uris {
+		if u.Scheme() == "file" {
+			paths = append(paths, u.Path())
+		}
+	}
+	p.addFiles(paths)
+}
+
+func (p *evidencePanel) onAddDialog() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			p.tell(lang.L("打开文件失败：") + err.Error())
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		path := r.URI().Path()
+		r.Close()
+		p.addFiles([]string{path})
+	}, p.win)
+	d.SetFilter(storage.NewExtensionFileFilter(evidenceExts))
+	d.Show()
+}
+
+// storedFile is a file stored as a blob, ready to be recorded.
+type storedFile struct {
+	add   cases.EvidenceAdd
+	pages int // PDF pages; -1 unknown
+}
+
+// errNotEvidence is why a file that is not a photo or PDF is refused.
+func errNotEvidence() string { return lang.L("只能添加图片（JPG、PNG）或 PDF 文件") }
+
+// addFiles stores the files at paths off the UI goroutine and records
+// each as evidence of the case. A file of another kind is refused, and
+// nothing of it is stored. It must be called on the UI goroutine.
+func (p *evidencePanel) addFiles(paths []string) {
+	if len(paths) == 0 {
+		return
+	}
+	p.tell(lang.L("正在保存证据文件…"))
+	apply := p.ui
+	p.busy.Add(1)
+	go func() {
+		defer p.busy.Done()
+		var done []storedFile
+		var refused, failed []string
+		for _, path := range paths {
+			f, err := p.storeFile(path)
+			switch {
+			case errors.Is(err, errKind):
+				refused = append(refused, filepath.Base(path))
+			case err != nil:
+				failed = append(failed, filepath.Base(path)+"："+err.Error())
+			default:
+				done = append(done, f)
+			}
+		}
+		apply(func() { p.stored(done, refused, failed) })
+	}()
+}
+
+var errKind = errors.New("not a photo or PDF")
+
+// storeFile reads the file at path, stores it as a blob and says what to
+// record. It runs off the UI goroutine.
+func (p *evidencePanel) storeFile(path string) (storedFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return storedFile{}, err
+	}
+	defer f.Close()
+	head := make([]byte, evidence.SniffLen)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return storedFile{}, err
+	}
+	mt := evidence.MediaType(path, head[:n])
+	if mt == "" {
+		return storedFile{}, errKind
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return storedFile{}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), blobTimeout)
+	defer cancel()
+	sum, size, err := p.store.PutBlob(ctx, f, mt)
+	if err != nil {
+		return storedFile{}, err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return storedFile{}, err
+	}
+	out := storedFile{add: cases.EvidenceAdd{EvidenceID: id, SHA256: sum, FileName: filepath.Base(path), MediaType: mt, Size: size}, pages: -1}
+	switch mt {
+	case evidence.JPEG:
+		if t, ok := evidence.PhotoDate(f, size); ok {
+			out.add.DocumentDate = t.Format(time.DateOnly)
+		}
+	case evidence.PDF:
+		if _, err := f.Seek(0, io.SeekStart); err == nil {
+			if n, ok := evidence.PDFPages(f); ok {
+				out.pages = n
+			}
+		}
+	}
+	return out, nil
+}
+
+// stored records the files stored and tells of those refused or failed.
+func (p *evidencePanel) stored(done []storedFile, refused, failed []string) {
+	for _, f := range done {
+		p.pages[f.add.SHA256] = f.pages
+		add := f.add
+		p.do(caseOp{
+			events: func(c *cases.Case) ([]cases.Event, error) {
+				for _, e := range c.Evidence {
+					if e.SHA256 == add.SHA256 {
+						return nil, &userMessage{fmt.Sprintf(lang.L("“%s”已经添加过（与“%s”内容相同）。"), add.FileName, e.FileName)}
+					}
+				}
+				e, err := cases.NewEvent(c.ID, &add)
+				return []cases.Event{e}, err
+			},
+			saved: add.FileName,
+		})
+	}
+	var msgs []string
+	if len(refused) > 0 {
+		msgs = append(msgs, errNotEvidence()+"："+strings.Join(refused, "、"))
+	}
+	if len(failed) > 0 {
+		msgs = append(msgs, lang.L("保存证据文件失败：")+strings.Join(failed, "；"))
+	}
+	if len(msgs) > 0 {
+		msg := strings.Join(msgs, "\n")
+		p.tell(strings.ReplaceAll(msg, "\n", " "))
+		dialog.ShowError(errors.New(msg), p.win)
+	} else if len(done) == 0 {
+		p.tell("")
+	}
+}
+
+// timeline sorts evidence by document date; undated items last; ties
+// in the order added.
+func timeline(items []cases.Evidence) []cases.Evidence {
+	out := slices.Clone(items)
+	slices.SortStableFunc(out, func(a, b cases.Evidence) int {
+		switch {
+		case a.DocumentDate == "" && b.DocumentDate != "":
+			return 1
+		case a.DocumentDate != "" && b.DocumentDate == "":
+			return -1
+		}
+		if c := strings.Compare(a.DocumentDate, b.DocumentDate); c != 0 {
+			return c
+		}
+		return a.AddedAt.Compare(b.AddedAt)
+	})
+	return out
+}
+
+// show renders the case's evidence timeline; it runs after every reload.
+func (p *evidencePanel) show(c cases.Case) {
+	p.items = timeline(c.Evidence)
+	p.facts = c.CurrentFacts()
+	p.render()
+	p.countPages()
+}
+
+func (p *evidencePanel) render() {
+	p.rows = p.rows[:0]
+	objs := make([]fyne.CanvasObject, 0, 2*len(p.items))
+	for i, it := range p.items {
+		r := p.newRow(it)
+		p.rows = append(p.rows, r)
+		if i > 0 {
+			objs = append(objs, widget.NewSeparator())
+		}
+		objs = append(objs, container.NewBorder(nil, nil, p.preview(it), nil,
+			container.NewVBox(r.name, r.date, r.facts, p.linkBox(r))))
+	}
+	if len(objs) == 0 {
+		empty := widget.NewLabel(lang.L("还没有证据。点“添加证据…”或把照片、PDF 文件拖到窗口里。"))
+		empty.Wrapping = fyne.TextWrapWord
+		empty.Importance = widget.LowImportance
+		objs = append(objs, empty)
+	}
+	p.list.Objects = objs
+	p.list.Refresh()
+}
+
+// countPages reads the page count of PDFs not yet counted off the UI
+// goroutine, and shows the timeline again when done.
+func (p *evidencePanel) countPages() {
+	var sums []string
+	for _, it := range p.items {
+		if _, ok := p.pages[it.SHA256]; !ok && it.MediaType == evidence.PDF {
+			sums = append(sums, it.SHA256)
+			p.pages[it.SHA256] = -1 // being counted
+		}
+	}
+	if len(sums) == 0 {
+		return
+	}
+	apply := p.ui
+	p.busy.Add(1)
+	go func() {
+		defer p.busy.Done()
+		got := map[string]int{}
+		for _, sum := range sums {
+			got[sum] = -1
+			if f, err := os.Open(p.store.BlobPath(sum)); err == nil {
+				if n, ok := evidence.PDFPages(f); ok {
+					got[sum] = n
+				}
+				f.Close()
+			}
+		}
+		apply(func() {
+			for sum, n := range got {
+				p.pages[sum] = n
+			}
+			p.render()
+		})
+	}()
+}
+
+// preview is a thumbnail of an image, or a PDF icon with its pages.
+func (p *evidencePanel) preview(it cases.Evidence) fyne.CanvasObject {
+	if strings.HasPrefix(it.MediaType, "image/") {
+		img := canvas.NewImageFromFile(p.store.BlobPath(it.SHA256))
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(thumbSize, thumbSize))
+		return img
+	}
+	icon := widget.NewIcon(theme.FileApplicationIcon())
+	pages := ""
+	if n := p.pages[it.SHA256]; n > 0 {
+		pages = fmt.Sprintf(lang.L("%d 页"), n)
+	}
+	l := widget.NewLabelWithStyle(pages, fyne.TextAlignCenter, fyne.TextStyle{})
+	strut := canvas.NewRectangle(color.Transparent)
+	strut.SetMinSize(fyne.NewSize(thumbSize, 0))
+	return container.NewVBox(strut, icon, l)
+}
+
+// factLine is how a fact card is named on the panel: its number and text.
+func factLine(i int, f cases.FactCard) string {
+	return fmt.Sprintf("%d. %s", i+1, f.Text)
+}
+
+func (p *evidencePanel) newRow(it cases.Evidence) *evidenceRow {
+	r := &evidenceRow{item: it}
+	r.name = widget.NewLabelWithStyle(it.FileName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	date := it.DocumentDate
+	if date == "" {
+		date = lang.L("日期未知")
+	}
+	r.date = widget.NewLabel(date)
+	var supports []string
+	for i, f := range p.facts {
+		if slices.Contains(it.Facts, f.ID) {
+			supports = append(supports, factLine(i, f))
+		}
+	}
+	r.facts = widget.NewLabel(lang.L("支持的事实：") + lang.L("无"))
+	if len(supports) > 0 {
+		r.facts.SetText(lang.L("支持的事实：") + strings.Join(supports, "；"))
+	}
+	r.facts.Wrapping = fyne.TextWrapWord
+	eid := it.ID
+	for i, f := range p.facts {
+		fid := f.ID
+		ch := widget.NewCheck(factLine(i, f), nil)
+		ch.Checked = slices.Contains(it.Facts, fid)
+		ch.OnChanged = func(on bool) { p.link(eid, fid, on) }
+		r.links = append(r.links, ch)
+	}
+	return r
+}
+
+// linkBox is an item's 关联事实 checklist.
+func (p *evidencePanel) linkBox(r *evidenceRow) fyne.CanvasObject {
+	if len(r.links) == 0 {
+		l := widget.NewLabel(lang.L("还没有事实卡片，可在第2步添加后再关联。"))
+		l.Importance = widget.LowImportance
+		return l
+	}
+	box := container.NewVBox(widget.NewLabelWithStyle(lang.L("关联事实"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
+	for _, ch := range r.links {
+		box.Add(ch)
+	}
+	return box
+}
+
+// link records evidence eid as supporting fact card fid, or not.
+func (p *evidencePanel) link(eid, fid uuid.UUID, on bool) {
+	p.do(caseOp{events: func(c *cases.Case) ([]cases.Event, error) {
+		i := slices.IndexFunc(c.Evidence, func(e cases.Evidence) bool { return e.ID == eid })
+		if i < 0 {
+			return nil, &userMessage{lang.L("这份证据的记录已不存在，请在最新的列表上再操作。")}
+		}
+		if slices.Contains(c.Evidence[i].Facts, fid) == on {
+			return nil, nil
+		}
+		if _, j := current(c, fid); on && j < 0 {
+			return nil, errGone()
+		}
+		var pl cases.Payload = &cases.EvidenceLink{EvidenceID: eid, FactID: fid}
+		if !on {
+			pl = &cases.EvidenceUnlink{EvidenceID: eid, FactID: fid}
+		}
+		e, err := cases.NewEvent(c.ID, pl)
+		return []cases.Event{e}, err
+	}})
+}

@@ -1,0 +1,259 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/google/uuid"
+
+	"jiefang/cases"
+	"jiefang/cases/store"
+)
+
+// exifPhoto is an 8×8 JPEG whose EXIF DateTimeOriginal is date
+// ("YYYY:MM:DD HH:MM:SS"), in little-endian TIFF.
+func exifPhoto(t *testing.T, date string) []byte {
+	t.Helper()
+	var img bytes.Buffer
+	if err := jpeg.Encode(&img, image.NewGray(image.Rect(0, 0, 8, 8)), nil); err != nil {
+		t.Fatal(err)
+	}
+	var d bytes.Buffer
+	w := func(v any) { binary.Write(&d, binary.LittleEndian, v) }
+	d.WriteString("II")
+	w(uint16(42))
+	w(uint32(8))
+	// IFD0 at 8: one entry, the Exif IFD pointer; the Exif IFD at 26 with
+	// DateTimeOriginal, its text at 44.
+	w(uint16(1))
+	w([]uint16{0x8769, 4})
+	w([]uint32{1, 26, 0})
+	w(uint16(1))
+	w([]uint16{0x9003, 2})
+	w([]uint32{uint32(len(date) + 1), 44, 0})
+	d.WriteString(date + "\x00")
+	seg := append([]byte("Exif\x00\x00"), d.Bytes()...)
+	var out bytes.Buffer
+	out.Write(img.Bytes()[:2])
+	out.Write([]byte{0xFF, 0xE1})
+	binary.Write(&out, binary.BigEndian, uint16(len(seg)+2))
+	out.Write(seg)
+	out.Write(img.Bytes()[2:])
+	return out.Bytes()
+}
+
+const twoPagePDF = `%PDF-1.4
+1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj
+2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >> endobj
+3 0 obj << /Type /Page /Parent 2 0 R >> endobj
+4 0 obj << /Type /Page /Parent 2 0 R >> endobj
+trailer << /Root 1 0 R >>
+%%EOF
+`
+
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func sumOf(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func evidenceByName(c cases.Case, name string) (cases.Evidence, bool) {
+	i := slices.IndexFunc(c.Evidence, func(e cases.Evidence) bool { return e.FileName == name })
+	if i < 0 {
+		return cases.Evidence{}, false
+	}
+	return c.Evidence[i], true
+}
+
+// Step 4 stores a photo and a PDF, records them with the photo's EXIF
+// date, shows them as a timeline (dated first), links and unlinks them
+// to fact cards, refuses other files, and all of it is there after the
+// database is opened again.
+func TestEvidencePanel(t *testing.T) {
+	w := newTestWindow(t)
+	s := newTestStore(t)
+	id := addCase(t, s, "补偿款至今只拿到一半")
+	ctx := context.Background()
+	var factIDs []uuid.UUID
+	for i, text := range []string{"2019年5月签了征地协议", "补偿款只发了一半"} {
+		fid := newID(t)
+		e, err := cases.NewEvent(id, &cases.FactAdd{FactID: fid, Text: text, Status: cases.FactPending, Order: float64(i + 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Append(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		factIDs = append(factIDs, fid)
+	}
+	cs := openCaseScreen(t, w, s, id)
+	test.Tap(cs.stepBtns[3])
+	p := cs.evid
+	if cs.step != 4 || !p.bound || findLabel(cs.panel, "后续版本") || !findLabel(cs.panel, "还没有证据") {
+		t.Fatalf("step 4 not shown with its empty timeline (step %d, bound %v)", cs.step, p.bound)
+	}
+
+	dir := t.TempDir()
+	jpg := exifPhoto(t, "2019:05:01 09:12:00")
+	jpgPath := writeFile(t, dir, "协议照片.jpg", jpg)
+	pdfPath := writeFile(t, dir, "补偿款明细.pdf", []byte(twoPagePDF))
+	p.addFiles([]string{pdfPath, jpgPath}) // the PDF first: the timeline sorts by date, not by order added
+	cs.wait()
+
+	c, err := s.Case(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Evidence) != 2 {
+		t.Fatalf("%d items recorded, want 2; status %q", len(c.Evidence), cs.status.Text)
+	}
+	for _, want := range []struct {
+		name, mt, date string
+		body           []byte
+	}{
+		{"协议照片.jpg", "image/jpeg", "2019-05-01", jpg},
+		{"补偿款明细.pdf", "application/pdf", "", []byte(twoPagePDF)},
+	} {
+		e, ok := evidenceByName(c, want.name)
+		if !ok {
+			t.Errorf("%s not recorded", want.name)
+			continue
+		}
+		if e.MediaType != want.mt || e.DocumentDate != want.date || e.Size != int64(len(want.body)) || e.SHA256 != sumOf(want.body) {
+			t.Errorf("%s recorded as %q %q size %d sum %s", want.name, e.MediaType, e.DocumentDate, e.Size, e.SHA256)
+		}
+		if b, err := os.ReadFile(s.BlobPath(e.SHA256)); err != nil || !bytes.Equal(b, want.body) {
+			t.Errorf("%s: blob not stored (%v)", want.name, err)
+		}
+	}
+
+	// The timeline: the dated photo first, then the undated PDF with its pages.
+	if len(p.rows) != 2 || p.rows[0].item.FileName != "协议照片.jpg" || p.rows[1].item.FileName != "补偿款明细.pdf" {
+		t.Fatalf("timeline order wrong: %d rows", len(p.rows))
+	}
+	if p.rows[0].date.Text != "2019-05-01" || p.rows[1].date.Text != "日期未知" {
+		t.Errorf("dates shown %q, %q", p.rows[0].date.Text, p.rows[1].date.Text)
+	}
+	if !findLabel(cs.panel, "2 页") {
+		t.Error("the PDF's page count is not shown")
+	}
+	if findLabel(cs.panel, "还没有证据") {
+		t.Error("the empty text is still shown")
+	}
+
+	// Link the photo to both cards, then unlink the first.
+	if len(p.rows[0].links) != 2 {
+		t.Fatalf("%d fact checks, want 2", len(p.rows[0].links))
+	}
+	test.Tap(p.rows[0].links[0])
+	cs.wait()
+	test.Tap(p.rows[0].links[1])
+	cs.wait()
+	c, _ = s.Case(ctx, id)
+	if e, _ := evidenceByName(c, "协议照片.jpg"); !slices.Equal(e.Facts, factIDs) {
+		t.Fatalf("photo linked to %v, want %v", e.Facts, factIDs)
+	}
+	if !p.rows[0].links[0].Checked || !strings.Contains(p.rows[0].facts.Text, "1. 2019年5月签了征地协议") ||
+		!strings.Contains(p.rows[0].facts.Text, "2. 补偿款只发了一半") {
+		t.Errorf("links not shown: %q", p.rows[0].facts.Text)
+	}
+	test.Tap(p.rows[0].links[0]) // unlink
+	cs.wait()
+	c, _ = s.Case(ctx, id)
+	if e, _ := evidenceByName(c, "协议照片.jpg"); !slices.Equal(e.Facts, factIDs[1:]) {
+		t.Fatalf("after the unlink, photo linked to %v", e.Facts)
+	}
+	if p.rows[0].links[0].Checked || strings.Contains(p.rows[0].facts.Text, "签了征地协议") {
+		t.Errorf("unlink not shown: %q", p.rows[0].facts.Text)
+	}
+
+	// A text file is refused, and nothing of it stored.
+	txt := []byte("补偿款至今只拿到一半，请领导做主。")
+	p.addFiles([]string{writeFile(t, dir, "说明.txt", txt)})
+	cs.wait()
+	if !strings.Contains(cs.status.Text, "只能添加图片（JPG、PNG）或 PDF 文件") {
+		t.Errorf("text file: status %q", cs.status.Text)
+	}
+	if _, err := os.Stat(s.BlobPath(sumOf(txt))); !os.IsNotExist(err) {
+		t.Errorf("text file stored (%v)", err)
+	}
+	// The same photo again is not recorded twice.
+	p.addFiles([]string{writeFile(t, dir, "副本.jpg", jpg)})
+	cs.wait()
+	if !strings.Contains(cs.status.Text, "已经添加过") {
+		t.Errorf("duplicate: status %q", cs.status.Text)
+	}
+
+	test.Tap(cs.stepBtns[0])
+	if p.bound {
+		t.Error("step 1 shown with step 4's drop target still on")
+	}
+
+	// Close the database and open it again: everything is there.
+	path := s.Path()
+	cs.leave()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	c, err = s2.Case(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Evidence) != 2 {
+		t.Fatalf("%d items after reopening", len(c.Evidence))
+	}
+	e, _ := evidenceByName(c, "协议照片.jpg")
+	if e.DocumentDate != "2019-05-01" || !slices.Equal(e.Facts, factIDs[1:]) {
+		t.Errorf("photo after reopening: %q %v", e.DocumentDate, e.Facts)
+	}
+	if _, err := os.Stat(s2.BlobPath(e.SHA256)); err != nil {
+		t.Errorf("blob after reopening: %v", err)
+	}
+	if got := timeline(c.Evidence); got[0].FileName != "协议照片.jpg" {
+		t.Errorf("timeline after reopening starts with %s", got[0].FileName)
+	}
+}
+
+// The timeline puts dated items first, by date, then undated ones in
+// the order they were added.
+func TestEvidenceTimeline(t *testing.T) {
+	c0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	at := func(d int) cases.Evidence { return cases.Evidence{AddedAt: c0.AddDate(0, 0, d)} }
+	items := []cases.Evidence{at(1), at(2), at(3), at(4)}
+	items[0].FileName, items[0].DocumentDate = "a", ""
+	items[1].FileName, items[1].DocumentDate = "b", "2020-01-01"
+	items[2].FileName, items[2].DocumentDate = "c", ""
+	items[3].FileName, items[3].DocumentDate = "d", "2019-05-01"
+	var got []string
+	for _, e := range timeline(items) {
+		got = append(got, e.FileName)
+	}
+	if want := []string{"d", "b", "a", "c"}; !slices.Equal(got, want) {
+		t.Errorf("timeline %v, want %v", got, want)
+	}
+}
