@@ -62,6 +62,7 @@ type caseScreen struct {
 	roles    *rolesPanel
 	follow   *followUpsPanel
 	calm     *deescalatePanel
+	legal    *legalPanel
 	evid     *evidencePanel
 	root     fyne.CanvasObject
 
@@ -117,6 +118,7 @@ func newCaseScreen(a fyne.App, win fyne.Window, cs CaseStore, id uuid.UUID, back
 	s.roles = newRolesPanel(win, s.do, s.tell)
 	s.follow = newFollowUpsPanel(win, s.do, s.tell)
 	s.calm = newDeescalatePanel(s.do, s.tell)
+	s.legal = newLegalPanel(s.do)
 	s.evid = newEvidencePanel(win, cs, s.do, s.tell, func(f func()) { s.ui(f) }, &s.busy)
 
 	header := container.NewBorder(nil, nil, container.NewVBox(s.backBtn), nil,
@@ -180,6 +182,7 @@ func (s *caseScreen) show(c cases.Case) {
 	s.roles.show(c)
 	s.follow.show(c)
 	s.calm.show(c)
+	s.legal.show(c)
 	s.evid.show(c)
 	if s.step == 0 {
 		s.showStep(firstOpenStep(c))
@@ -316,15 +319,12 @@ func (s *caseScreen) showStep(n int) {
 		body = s.roles.content()
 	case 4:
 		body = s.evid.content()
+	case 5:
+		body = s.legal.content()
 	case 6:
 		body = s.calm.content()
 	case 7:
 		body = s.follow.content()
-	default:
-		later := widget.NewLabel(lang.L("这一步的功能将在后续版本提供。现在可以按惯常做法完成，做完后勾选“本步已完成”。"))
-		later.Wrapping = fyne.TextWrapWord
-		later.Importance = widget.LowImportance
-		body = container.NewVBox(later)
 	}
 	s.updateDone()
 	panel := container.NewBorder(container.NewVBox(title, intro), container.NewVBox(widget.NewSeparator(), s.done), nil, nil, body)

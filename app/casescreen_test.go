@@ -150,13 +150,14 @@ func TestCaseScreenFromListAndBack(t *testing.T) {
 		}
 	}
 
-	// Step 5 is not built yet: it says so, and can still be marked done.
+	// Step 5: its panel (the category, a place to pin articles) and the
+	// done toggle.
 	test.Tap(cs.stepBtns[4])
 	if cs.step != 5 || cs.stepBtns[4].Importance != widget.HighImportance || cs.stepBtns[0].Importance == widget.HighImportance {
 		t.Fatalf("tapping step 5 shows step %d", cs.step)
 	}
-	if !findLabel(cs.panel, "后续版本") || !findLabel(cs.panel, "法律导航") {
-		t.Error("step 5 does not say it comes in a later version")
+	if !findLabel(cs.panel, "案件类别：征地补偿") || !findLabel(cs.panel, "法律导航") {
+		t.Error("step 5 does not show the case's category")
 	}
 	test.Tap(cs.done)
 	ui.settle(&cs.busy, &d.home.busy)

@@ -150,6 +150,19 @@ func apply(c *Case, e Event, p Payload) error {
 		c.Notes = append(c.Notes, Note{ID: p.NoteID, Text: p.Text, Actor: e.Actor, At: e.At})
 	case *StepProgress:
 		c.Steps[p.Step-1].Done, c.Steps[p.Step-1].At = p.Done, e.At
+	case *ArticlePin:
+		i := slices.IndexFunc(c.Articles, func(a PinnedArticle) bool { return a.Article == p.Article })
+		switch {
+		case p.Pinned && i < 0:
+			c.Articles = append(c.Articles, PinnedArticle{Article: p.Article, Title: p.Title})
+		case p.Pinned:
+			c.Articles[i].Title = p.Title
+		case i >= 0:
+			c.Articles = slices.Delete(c.Articles, i, i+1)
+			if len(c.Articles) == 0 {
+				c.Articles = nil
+			}
+		}
 	case *StepCheck:
 		st := &c.Steps[p.Step-1]
 		i, found := slices.BinarySearch(st.Checked, p.Item)

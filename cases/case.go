@@ -148,6 +148,7 @@ type Case struct {
 	Evidence          []Evidence
 	FollowUps         []FollowUp
 	Notes             []Note
+	Articles          []PinnedArticle // pinned for the legal guide, in pin order; nil if none
 	Conflicts         []Conflict
 }
 

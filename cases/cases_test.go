@@ -215,6 +215,7 @@ func TestValidationMessagesAreChinese(t *testing.T) {
 		&FollowUpComplete{FollowUpID: uuid.Must(uuid.NewV7())},
 		&StepProgress{Step: 8},
 		&StepCheck{Step: 1},
+		&ArticlePin{Pinned: true},
 		&StepCheck{Step: 0, Item: "递水"},
 		&PartyAdd{PartyID: uuid.Must(uuid.NewV7()), Role: RolePetitioner, Name: "张三", Phone: "138abc"},
 	}

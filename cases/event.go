@@ -40,7 +40,8 @@ const (
 	FollowUpDone        EventType = "followup.done"
 	NoteAdded           EventType = "note.added"
 	StepProgressed      EventType = "step.progressed"
-	StepChecked         EventType = "step.checked" // an item of a step's checklist ticked or unticked
+	StepChecked         EventType = "step.checked"        // an item of a step's checklist ticked or unticked
+	ArticlePinned       EventType = "case.article_pinned" // a statute article pinned to (or taken off) the case
 )
 
 // Event is one immutable change to a case. The store fills in the device
@@ -168,6 +169,8 @@ func Decode(e Event) (Payload, error) {
 		p = &StepProgress{}
 	case StepChecked:
 		p = &StepCheck{}
+	case ArticlePinned:
+		p = &ArticlePin{}
 	default:
 		return nil, invalid("event.type", CodeInvalid, "无法识别的事件类型，请升级程序。", fmt.Sprintf("unknown event type %q", e.Type))
 	}
@@ -657,4 +660,25 @@ func (p *StepCheck) Validate() error {
 		return invalid("step", CodeInvalid, "接谈步骤应为第1到第7步。", "bad step")
 	}
 	return requireText("item", p.Item, 20, "检查项")
+}
+
+// ArticlePin pins a statute article to the case for the legal guide, or
+// takes it off. Article is the article's stable id (law code/article
+// number, e.g. "xfgztl/34") once the statute tree is loaded, or the
+// citation as typed (信访工作条例第三十四条).
+type ArticlePin struct {
+	Article string `json:"article"`
+	Title   string `json:"title,omitempty"` // how to show it, e.g. 信访工作条例 第三十四条
+	Pinned  bool   `json:"pinned"`
+}
+
+// EventType implements Payload.
+func (*ArticlePin) EventType() EventType { return ArticlePinned }
+
+// Validate implements Payload.
+func (p *ArticlePin) Validate() error {
+	if err := requireText("article", p.Article, 80, "法条"); err != nil {
+		return err
+	}
+	return optionalText("article.title", p.Title, 200, "法条名称")
 }

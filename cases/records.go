@@ -140,6 +140,12 @@ type Note struct {
 	At    time.Time
 }
 
+// PinnedArticle is a statute article pinned to a case for its legal guide.
+type PinnedArticle struct {
+	Article string // stable id, or the citation as typed
+	Title   string
+}
+
 // StepCount is the number of steps of the seven-step interview.
 const StepCount = 7
 

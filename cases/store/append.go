@@ -469,6 +469,15 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 			return err
 		}
 		return nil
+	case *cases.ArticlePin:
+		if !p.Pinned {
+			_, err := a.exec(`DELETE FROM case_articles WHERE case_id = ? AND article = ?`, cid, p.Article)
+			return err
+		}
+		// Pinned again: the title may change, the place in the list does not.
+		_, err := a.exec(`INSERT INTO case_articles (case_id, article, title, seq) VALUES (?, ?, ?, ?)
+			ON CONFLICT (case_id, article) DO UPDATE SET title = excluded.title`, cid, p.Article, p.Title, seq)
+		return err
 	case *cases.StepCheck:
 		q := `DELETE FROM step_checks WHERE case_id = ? AND step = ? AND item = ?`
 		if p.Checked {

@@ -146,6 +146,10 @@ func (h *history) events(t *testing.T, n int) []cases.Event {
 				add(&cases.PartyWithdraw{PartyID: p}, 0)
 			}
 			add(&cases.StepProgress{Step: 1 + h.rng.IntN(7), Done: h.rng.IntN(2) == 0}, 0)
+			for k := h.rng.IntN(3); k > 0; k-- {
+				arts := []string{"xfgztl/34", "xfgztl/35", "tdglf/48"}
+				add(&cases.ArticlePin{Article: arts[h.rng.IntN(len(arts))], Title: "第" + uuid.NewString()[:2] + "条", Pinned: h.rng.IntN(3) > 0}, 0)
+			}
 			for k := h.rng.IntN(4); k > 0; k-- {
 				items := []string{"圆桌", "撤桌牌", "递水", "方言/语速"}
 				add(&cases.StepCheck{Step: 1 + h.rng.IntN(2), Item: items[h.rng.IntN(len(items))], Checked: h.rng.IntN(3) > 0}, 0)

@@ -201,6 +201,18 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 	if err != nil {
 		return c, err
 	}
+	err = load("articles", `SELECT article, title FROM case_articles WHERE case_id = ? ORDER BY seq`,
+		func(r *sql.Rows) error {
+			var a cases.PinnedArticle
+			if err := r.Scan(&a.Article, &a.Title); err != nil {
+				return err
+			}
+			c.Articles = append(c.Articles, a)
+			return nil
+		})
+	if err != nil {
+		return c, err
+	}
 	err = load("step checks", `SELECT step, item FROM step_checks WHERE case_id = ? ORDER BY step, item`,
 		func(r *sql.Rows) error {
 			var step int
