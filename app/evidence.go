@@ -23,8 +23,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
+	"jiefang/assets/fonts"
 	"jiefang/cases"
 	"jiefang/cases/evidence"
+	"jiefang/cases/report"
 )
 
 const (
@@ -50,11 +52,13 @@ type evidencePanel struct {
 	ui    func(func())    // runs a background result on the UI goroutine
 	busy  *sync.WaitGroup // the case screen's background work
 
-	list *fyne.Container // a row per item, or the empty text
-	add  *widget.Button
-	root fyne.CanvasObject
+	list   *fyne.Container // a row per item, or the empty text
+	add    *widget.Button
+	export *widget.Button // 导出PDF: the timeline as a PDF document
+	root   fyne.CanvasObject
 
 	// Touched only on the UI goroutine:
+	c     cases.Case       // as last shown
 	items []cases.Evidence // as shown, in timeline order
 	facts []cases.FactCard // the current cards
 	rows  []*evidenceRow
@@ -75,11 +79,12 @@ func newEvidencePanel(win fyne.Window, cs CaseStore, do func(caseOp), tell func(
 	p := &evidencePanel{win: win, store: cs, do: do, tell: tell, ui: ui, busy: busy, pages: map[string]int{}}
 	p.list = container.NewVBox()
 	p.add = widget.NewButtonWithIcon(lang.L("添加证据…"), theme.ContentAddIcon(), p.onAddDialog)
+	p.export = widget.NewButtonWithIcon(lang.L("导出PDF"), theme.DocumentSaveIcon(), p.onExportDialog)
 	hint := widget.NewLabel(lang.L("可添加照片（JPG、PNG）或 PDF 文件，也可以把文件拖到窗口里。"))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	p.root = container.NewBorder(
-		container.NewBorder(nil, nil, nil, p.add, hint),
+		container.NewBorder(nil, nil, nil, container.NewHBox(p.add, p.export), hint),
 		nil, nil, nil,
 		container.NewVScroll(p.list),
 	)
@@ -253,28 +258,10 @@ func (p *evidencePanel) stored(done []storedFile, refused, failed []string) {
 	}
 }
 
-// timeline sorts evidence by document date; undated items last; ties
-// in the order added.
-func timeline(items []cases.Evidence) []cases.Evidence {
-	out := slices.Clone(items)
-	slices.SortStableFunc(out, func(a, b cases.Evidence) int {
-		switch {
-		case a.DocumentDate == "" && b.DocumentDate != "":
-			return 1
-		case a.DocumentDate != "" && b.DocumentDate == "":
-			return -1
-		}
-		if c := strings.Compare(a.DocumentDate, b.DocumentDate); c != 0 {
-			return c
-		}
-		return a.AddedAt.Compare(b.AddedAt)
-	})
-	return out
-}
-
 // show renders the case's evidence timeline; it runs after every reload.
 func (p *evidencePanel) show(c cases.Case) {
-	p.items = timeline(c.Evidence)
+	p.c = c
+	p.items = report.TimelineOrder(c)
 	p.facts = c.CurrentFacts()
 	p.render()
 	p.countPages()
@@ -427,4 +414,84 @@ func (p *evidencePanel) link(eid, fid uuid.UUID, on bool) {
 		e, err := cases.NewEvent(c.ID, pl)
 		return []cases.Event{e}, err
 	}})
+}
+
+// onExportDialog asks where to save the evidence timeline as a PDF, then
+// writes it there.
+func (p *evidencePanel) onExportDialog() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			p.tell(lang.L("导出PDF失败：") + err.Error())
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		path := w.URI().Path()
+		w.Close()
+		p.exportTo(path)
+	}, p.win)
+	d.SetFileName(fmt.Sprintf("证据时间轴-%s.pdf", p.c.Number()))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	d.Show()
+}
+
+// exportTo writes the evidence timeline of the case as shown to the PDF
+// file at path, off the UI goroutine, and tells where it went or what
+// went wrong. It must be called on the UI goroutine.
+func (p *evidencePanel) exportTo(path string) {
+	c := p.c
+	p.tell(lang.L("正在生成PDF…"))
+	apply := p.ui
+	p.busy.Add(1)
+	go func() {
+		defer p.busy.Done()
+		err := writeTimeline(path, c, time.Now())
+		apply(func() {
+			if err != nil {
+				msg := lang.L("导出PDF失败：") + err.Error()
+				p.tell(strings.ReplaceAll(msg, "\n", " "))
+				dialog.ShowError(errors.New(msg), p.win)
+				return
+			}
+			p.tell(fmt.Sprintf(lang.L("证据时间轴已保存到 %s"), path))
+		})
+	}()
+}
+
+// writeTimeline writes the evidence timeline of c to a new PDF file at
+// path, with the system's Chinese font. On failure no file is left.
+func writeTimeline(path string, c cases.Case, now time.Time) error {
+	font, err := pdfFont()
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = report.EvidenceTimeline(f, c, font, now)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
+}
+
+// pdfFont finds the system's Chinese font for a PDF document; its error
+// is in Chinese, for the clerk.
+func pdfFont() ([]byte, error) {
+	f, err := fonts.Find(fonts.Options{})
+	if nf, ok := errors.AsType[*fonts.NotFoundError](err); ok {
+		return nil, &userMessage{nf.UserMessage()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !f.TrueType {
+		return nil, &userMessage{fmt.Sprintf(lang.L("字体“%s”不能嵌入PDF文件（需要TrueType字体）。请安装文泉驿微米黑字体（fonts-wqy-microhei）。"), f.Name)}
+	}
+	return f.Data, nil
 }

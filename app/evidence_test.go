@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/jpeg"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,7 +19,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/google/uuid"
 
+	"jiefang/assets/fonts"
 	"jiefang/cases"
+	"jiefang/cases/report"
 	"jiefang/cases/store"
 )
 
@@ -234,7 +237,7 @@ func TestEvidencePanel(t *testing.T) {
 	if _, err := os.Stat(s2.BlobPath(e.SHA256)); err != nil {
 		t.Errorf("blob after reopening: %v", err)
 	}
-	if got := timeline(c.Evidence); got[0].FileName != "协议照片.jpg" {
+	if got := report.TimelineOrder(c); got[0].FileName != "协议照片.jpg" {
 		t.Errorf("timeline after reopening starts with %s", got[0].FileName)
 	}
 }
@@ -250,10 +253,84 @@ func TestEvidenceTimeline(t *testing.T) {
 	items[2].FileName, items[2].DocumentDate = "c", ""
 	items[3].FileName, items[3].DocumentDate = "d", "2019-05-01"
 	var got []string
-	for _, e := range timeline(items) {
+	for _, e := range report.TimelineOrder(cases.Case{Evidence: items}) {
 		got = append(got, e.FileName)
 	}
 	if want := []string{"d", "b", "a", "c"}; !slices.Equal(got, want) {
 		t.Errorf("timeline %v, want %v", got, want)
+	}
+}
+
+// 导出PDF writes the timeline as shown to a PDF file, or says in Chinese
+// why not.
+func TestEvidenceExportPDF(t *testing.T) {
+	w := newTestWindow(t)
+	s := newTestStore(t)
+	id := addCase(t, s, "补偿款至今只拿到一半")
+	fid := newID(t)
+	e, err := cases.NewEvent(id, &cases.FactAdd{FactID: fid, Text: "2019年5月签了征地协议", Status: cases.FactConfirmed, Order: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(context.Background(), e); err != nil {
+		t.Fatal(err)
+	}
+	cs := openCaseScreen(t, w, s, id)
+	test.Tap(cs.stepBtns[3])
+	p := cs.evid
+	if p.export == nil || p.export.Text != "导出PDF" {
+		t.Fatal("no 导出PDF button")
+	}
+	dir := t.TempDir()
+	p.addFiles([]string{
+		writeFile(t, dir, "补偿款明细.pdf", []byte(twoPagePDF)),
+		writeFile(t, dir, "协议照片.jpg", exifPhoto(t, "2019:05:01 09:12:00")),
+	})
+	cs.wait()
+	test.Tap(p.rows[0].links[0])
+	cs.wait()
+
+	out := filepath.Join(dir, "证据时间轴-"+p.c.Number()+".pdf")
+	p.exportTo(out)
+	cs.wait()
+	if _, ferr := fonts.Find(fonts.Options{}); ferr != nil {
+		// No Chinese font here: the clerk is told what to install.
+		if !strings.Contains(cs.status.Text, "导出PDF失败") || !strings.Contains(cs.status.Text, "字体") {
+			t.Errorf("without a font: status %q", cs.status.Text)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("a file was left at %s", out)
+		}
+		t.Skipf("no Chinese font: %v", ferr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("no PDF written (status %q): %v", cs.status.Text, err)
+	}
+	if !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %q", b[:min(len(b), 20)])
+	}
+	if !strings.Contains(cs.status.Text, "已保存到") || !strings.Contains(cs.status.Text, out) {
+		t.Errorf("status %q does not say where", cs.status.Text)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		txt, err := exec.Command("pdftotext", out, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := strings.Join(strings.Fields(string(txt)), "")
+		for _, want := range []string{"证据时间轴", p.c.Number(), "协议照片.jpg", "1.2019年5月签了征地协议（已证实）", "补偿款明细.pdf"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("PDF lacks %q: %s", want, flat)
+			}
+		}
+	}
+
+	// A folder that does not exist: told, nothing written.
+	bad := filepath.Join(dir, "没有这个文件夹", "x.pdf")
+	p.exportTo(bad)
+	cs.wait()
+	if !strings.Contains(cs.status.Text, "导出PDF失败") {
+		t.Errorf("bad path: status %q", cs.status.Text)
 	}
 }
