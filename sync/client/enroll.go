@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -113,9 +111,4 @@ func Enroll(ctx context.Context, k Keyring, dev DeviceInfo, code string) (Creden
 		return Credential{}, fmt.Errorf("client: enroll: %w", err)
 	}
 	return cred, nil
-}
-
-func hexSHA256(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }

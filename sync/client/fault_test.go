@@ -3,6 +3,7 @@ package client
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
@@ -406,5 +407,6 @@ func hubDigest(t testing.TB, h *hub.Store, dev hub.Device) string {
 
 func digestOf(pairs []string) string {
 	slices.Sort(pairs)
-	return fmt.Sprintf("%d:%s", len(pairs), hexSHA256([]byte(strings.Join(pairs, "\n"))))
+	sum := sha256.Sum256([]byte(strings.Join(pairs, "\n")))
+	return fmt.Sprintf("%d:%x", len(pairs), sum)
 }

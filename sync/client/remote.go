@@ -73,7 +73,7 @@ func pinnedClient(u *url.URL, fingerprint string) *http.Client {
 			// is stricter than that.
 			InsecureSkipVerify: true,
 			VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
-				if len(raw) == 0 || fingerprintOf(raw[0]) != strings.ToLower(fingerprint) {
+				if len(raw) == 0 || protocol.Fingerprint(raw[0]) != strings.ToLower(fingerprint) {
 					return errPin
 				}
 				return nil
@@ -219,8 +219,4 @@ func (r *Remote) Hello(ctx context.Context) (protocol.Hello, error) {
 		return h, fmt.Errorf("client: hello: %w", err)
 	}
 	return h, readAnswer(hr, protocol.PathHello, &h)
-}
-
-func fingerprintOf(der []byte) string {
-	return hexSHA256(der)
 }

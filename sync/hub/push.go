@@ -78,15 +78,6 @@ func (p *pusher) exec(query string, args ...any) (sql.Result, error) {
 	return st.ExecContext(p.ctx, args...)
 }
 
-// scan runs a one-row query and scans it into dest.
-func (p *pusher) scan(query string, args []any, dest ...any) error {
-	st, err := p.stmt(query)
-	if err != nil {
-		return err
-	}
-	return st.QueryRowContext(p.ctx, args...).Scan(dest...)
-}
-
 type chainHead struct {
 	seq  int64
 	hash string

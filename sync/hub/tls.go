@@ -4,11 +4,9 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -17,6 +15,8 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"jiefang/sync/protocol"
 )
 
 // Certificate loads the hub's TLS certificate from certFile and keyFile,
@@ -34,13 +34,7 @@ func Certificate(certFile, keyFile string, hosts []string) (tls.Certificate, str
 	if err != nil {
 		return c, "", fmt.Errorf("hub: certificate %s: %w", certFile, err)
 	}
-	return c, Fingerprint(c.Certificate[0]), nil
-}
-
-// Fingerprint is the SHA-256 of a DER certificate, in hex.
-func Fingerprint(der []byte) string {
-	sum := sha256.Sum256(der)
-	return hex.EncodeToString(sum[:])
+	return c, protocol.Fingerprint(c.Certificate[0]), nil
 }
 
 func generateCertificate(certFile, keyFile string, hosts []string) error {

@@ -7,15 +7,11 @@ package hubbench
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -271,30 +267,11 @@ func openHub(ctx context.Context, dir, pg string) (*hub.Store, func(), error) {
 		}
 		return h, func() { h.Close() }, nil
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "hubbench_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", pg)
+	u, drop, err := hub.ScratchSchema(ctx, pg, "hubbench_")
 	if err != nil {
 		return nil, nil, fmt.Errorf("hubbench: %w", err)
 	}
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		return nil, nil, fmt.Errorf("hubbench: PostgreSQL: %w", err)
-	}
-	drop := func() {
-		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	}
-	u, err := url.Parse(pg)
-	if err != nil {
-		drop()
-		return nil, nil, fmt.Errorf("hubbench: %w", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	h, err := hub.OpenPostgres(ctx, u.String())
+	h, err := hub.OpenPostgres(ctx, u)
 	if err != nil {
 		drop()
 		return nil, nil, err

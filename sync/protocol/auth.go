@@ -45,6 +45,13 @@ func VerifySignature(r *http.Request, pub ed25519.PublicKey, body []byte) bool {
 	return ed25519.Verify(pub, SigningInput(r.Method, r.URL.RequestURI(), body), sig)
 }
 
+// Fingerprint is the SHA-256 of a DER certificate, in hex: what an
+// enrollment code pins and what the desk checks the hub's certificate by.
+func Fingerprint(der []byte) string {
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
+}
+
 // EnrollmentCode is what a one-time enrollment code carries: where the
 // hub is, the SHA-256 fingerprint of its certificate (empty only for a
 // plain-HTTP loopback hub in tests), and the one-time secret.

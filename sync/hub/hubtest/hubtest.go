@@ -4,10 +4,6 @@ package hubtest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -74,30 +70,10 @@ func PostgresURL(t testing.TB) string {
 	if base == "" {
 		t.Skip(PGEnv + " not set")
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "hubtest_" + hex.EncodeToString(b)
-	db, err := sql.Open("pgx", base)
+	u, drop, err := hub.ScratchSchema(context.Background(), base, "hubtest_")
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("postgres at %s: %v", PGEnv, err)
 	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err == nil {
-			db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			db.Close()
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s: %v", PGEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	t.Cleanup(drop)
+	return u
 }
