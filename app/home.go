@@ -86,7 +86,7 @@ func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
 		},
 	)
 	h.list.OnSelected = h.onRowSelected
-	h.filters = newFilterBar(h.refresh)
+	h.filters = newFilterBar(h.relist)
 	h.agenda = newAgendaPanel(func(it cases.AgendaItem) {
 		if h.open != nil {
 			h.open(it.CaseID, "")
@@ -108,7 +108,33 @@ func (h *homeScreen) content() fyne.CanvasObject {
 }
 
 // refresh reloads the list for the current search text.
-func (h *homeScreen) refresh() { h.load(strings.TrimSpace(h.search.Text)) }
+// refresh reloads the list for the current search text and the 今日待办
+// panel (which neither search nor filters change).
+func (h *homeScreen) refresh() {
+	h.relist()
+	h.loadAgenda()
+}
+
+// relist reloads the list alone: for a change of filters.
+func (h *homeScreen) relist() { h.load(strings.TrimSpace(h.search.Text)) }
+
+// loadAgenda reads 今日待办 off the UI goroutine and shows it; it must be
+// called on the UI goroutine.
+func (h *homeScreen) loadAgenda() {
+	apply := h.ui
+	h.busy.Add(1)
+	go func() {
+		defer h.busy.Done()
+		items, err := fetchAgenda(h.deps.Cases, time.Now())
+		apply(func() {
+			if err != nil {
+				h.agenda.title.SetText(lang.L("读取今日待办失败：") + err.Error())
+				return
+			}
+			h.agenda.show(items)
+		})
+	}()
+}
 
 func (h *homeScreen) onSearchChanged(text string) {
 	h.mu.Lock()
@@ -132,13 +158,9 @@ func (h *homeScreen) load(query string) {
 	go func() {
 		defer h.busy.Done()
 		rows, err := h.fetch(query, lq)
-		agenda, aerr := fetchAgenda(h.deps.Cases, time.Now())
 		apply(func() {
 			if gen != h.gen {
 				return // a newer load has started
-			}
-			if aerr == nil {
-				h.agenda.show(agenda)
 			}
 			if err != nil {
 				h.query, h.loadErr, h.loaded = query, lang.L("读取案件失败：")+err.Error(), true
