@@ -99,6 +99,16 @@ func (s *Store) Rejected(ctx context.Context) ([]RejectedEvent, error) {
 	return out, nil
 }
 
+// RejectedCount is how many events the hub refused: the length of
+// Rejected without reading the list.
+func (s *Store) RejectedCount(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM rejected`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: rejected: %w", err)
+	}
+	return n, nil
+}
+
 // Requeue puts every event this device recorded back in the outbox, for a
 // hub restored from a backup that may lack some; the hub answers those it
 // has as duplicates. Rejected events stay out.

@@ -30,6 +30,7 @@ type SyncStore interface {
 	Local
 	PendingCounts(ctx context.Context) (events, bytes int64, err error)
 	Rejected(ctx context.Context) ([]store.RejectedEvent, error)
+	RejectedCount(ctx context.Context) (int, error)
 	IsDemo(ctx context.Context) (bool, error)
 }
 
@@ -128,14 +129,14 @@ func (s *Syncer) Rejected(ctx context.Context) ([]store.RejectedEvent, error) {
 func (s *Syncer) refresh(ctx context.Context) {
 	cred, ok, _ := LoadCredential(ctx, s.local)
 	events, bytes, _ := s.local.PendingCounts(ctx)
-	rejected, _ := s.local.Rejected(ctx)
+	rejected, _ := s.local.RejectedCount(ctx)
 	s.update(func(st *Status) {
 		st.Enrolled = ok && cred.Enrolled()
 		st.Unit = cred.Unit
 		if u, err := url.Parse(cred.HubURL); err == nil {
 			st.Hub = u.Host
 		}
-		st.PendingEvents, st.PendingBytes, st.Rejected = events, bytes, len(rejected)
+		st.PendingEvents, st.PendingBytes, st.Rejected = events, bytes, rejected
 	})
 }
 
