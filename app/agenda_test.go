@@ -125,6 +125,9 @@ func TestListPagesAsItScrolls(t *testing.T) {
 	if len(h.rows) != 50 || !h.more {
 		t.Fatalf("first page: %d rows, more %v", len(h.rows), h.more)
 	}
+	if !strings.Contains(h.status.Text, "最近更新的 50 件（向下滚动看更多）") {
+		t.Errorf("status line with more to read: %q", h.status.Text)
+	}
 	for pages := 0; h.more && pages < 10; pages++ {
 		h.list.UpdateItem(len(h.rows)-1, h.list.CreateItem()) // the last row comes into view
 		ui.settle(&h.busy)

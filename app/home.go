@@ -246,6 +246,9 @@ func (h *homeScreen) updateStatus(query string) {
 		actor = lang.L("未填写")
 	}
 	shown := fmt.Sprintf(lang.L("最近更新的 %d 件"), len(h.rows))
+	if h.more {
+		shown += lang.L("（向下滚动看更多）")
+	}
 	switch {
 	case h.loadErr != "":
 		shown = h.loadErr
