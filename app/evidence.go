@@ -43,7 +43,8 @@ var evidenceExts = []string{".jpg", ".jpeg", ".png", ".pdf"}
 // they were added), each with the fact cards it supports and a checklist
 // to link it to cards. Files come in through 添加证据… or dropped onto
 // the window while the step is shown; each is stored by its SHA-256 off
-// the UI goroutine, then recorded on the case.
+// the UI goroutine, then recorded on the case. Each item's date can be
+// typed over or cleared (改日期), and the timeline sorts by the new date.
 type evidencePanel struct {
 	win   fyne.Window
 	store CaseStore
@@ -51,6 +52,7 @@ type evidencePanel struct {
 	tell  func(string)
 	ui    func(func())    // runs a background result on the UI goroutine
 	busy  *sync.WaitGroup // the case screen's background work
+	now   func() time.Time
 
 	list   *fyne.Container // a row per item, or the empty text
 	add    *widget.Button
@@ -64,19 +66,28 @@ type evidencePanel struct {
 	rows  []*evidenceRow
 	pages map[string]int // PDF page counts by SHA-256 (-1: unknown), as read
 	bound bool
+
+	// The open 改日期 dialog, nil when none:
+	dateDlg   *dialog.CustomDialog
+	dateEntry *widget.Entry
+	dateMsg   *widget.Label // the hint, or why the date typed was refused
+	dateSave  *widget.Button
+	dateClear *widget.Button // hidden when the item has no date
 }
 
 // evidenceRow is one item of the timeline.
 type evidenceRow struct {
-	item  cases.Evidence
-	name  *widget.Label
-	date  *widget.Label
-	facts *widget.Label // the cards it supports
-	links []*widget.Check
+	item     cases.Evidence
+	name     *widget.Label
+	date     *widget.Label
+	editDate *widget.Button // 改日期
+	conflict *widget.Label  // an undecided concurrent date change; hidden if none
+	facts    *widget.Label  // the cards it supports
+	links    []*widget.Check
 }
 
 func newEvidencePanel(win fyne.Window, cs CaseStore, do func(caseOp), tell func(string), ui func(func()), busy *sync.WaitGroup) *evidencePanel {
-	p := &evidencePanel{win: win, store: cs, do: do, tell: tell, ui: ui, busy: busy, pages: map[string]int{}}
+	p := &evidencePanel{win: win, store: cs, do: do, tell: tell, ui: ui, busy: busy, now: time.Now, pages: map[string]int{}}
 	p.list = container.NewVBox()
 	p.add = widget.NewButtonWithIcon(lang.L("添加证据…"), theme.ContentAddIcon(), p.onAddDialog)
 	p.export = widget.NewButtonWithIcon(lang.L("导出PDF"), theme.DocumentSaveIcon(), p.onExportDialog)
@@ -277,7 +288,7 @@ func (p *evidencePanel) render() {
 			objs = append(objs, widget.NewSeparator())
 		}
 		objs = append(objs, container.NewBorder(nil, nil, p.preview(it), nil,
-			container.NewVBox(r.name, r.date, r.facts, p.linkBox(r))))
+			container.NewVBox(r.name, container.NewHBox(r.date, r.editDate), r.conflict, r.facts, p.linkBox(r))))
 	}
 	if len(objs) == 0 {
 		empty := widget.NewLabel(lang.L("还没有证据。点“添加证据…”或把照片、PDF 文件拖到窗口里。"))
@@ -349,15 +360,36 @@ func factLine(i int, f cases.FactCard) string {
 	return fmt.Sprintf("%d. %s", i+1, f.Text)
 }
 
+// linkChars is how much of a card's text its link checkbox shows: two
+// columns of them fit beside the thumbnail; the 支持的事实 line above
+// has the whole text of the cards ticked.
+const linkChars = 18
+
+// shortFactLine is factLine cut to linkChars characters of text.
+func shortFactLine(i int, f cases.FactCard) string {
+	if t := []rune(f.Text); len(t) > linkChars {
+		f.Text = string(t[:linkChars-1]) + "…"
+	}
+	return factLine(i, f)
+}
+
 func (p *evidencePanel) newRow(it cases.Evidence) *evidenceRow {
 	r := &evidenceRow{item: it}
 	r.name = widget.NewLabelWithStyle(it.FileName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.name.Truncation = fyne.TextTruncateEllipsis
-	date := it.DocumentDate
-	if date == "" {
-		date = lang.L("日期未知")
+	date := shownDate(it.DocumentDate)
+	if it.DateEdited() {
+		date += lang.L("（手动修改）")
 	}
 	r.date = widget.NewLabel(date)
+	r.editDate = widget.NewButtonWithIcon(lang.L("改日期"), theme.DocumentCreateIcon(), func() { p.onEditDate(it) })
+	r.editDate.Importance = widget.LowImportance
+	r.conflict = widget.NewLabel(dateConflictNote(p.c, it.ID))
+	r.conflict.Wrapping = fyne.TextWrapWord
+	r.conflict.Importance = widget.DangerImportance
+	if r.conflict.Text == "" {
+		r.conflict.Hide()
+	}
 	var supports []string
 	for i, f := range p.facts {
 		if slices.Contains(it.Facts, f.ID) {
@@ -372,7 +404,7 @@ func (p *evidencePanel) newRow(it cases.Evidence) *evidenceRow {
 	eid := it.ID
 	for i, f := range p.facts {
 		fid := f.ID
-		ch := widget.NewCheck(factLine(i, f), nil)
+		ch := widget.NewCheck(shortFactLine(i, f), nil)
 		ch.Checked = slices.Contains(it.Facts, fid)
 		ch.OnChanged = func(on bool) { p.link(eid, fid, on) }
 		r.links = append(r.links, ch)
@@ -387,11 +419,11 @@ func (p *evidencePanel) linkBox(r *evidenceRow) fyne.CanvasObject {
 		l.Importance = widget.LowImportance
 		return l
 	}
-	box := container.NewVBox(widget.NewLabelWithStyle(lang.L("关联事实"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
+	grid := container.NewGridWithColumns(2)
 	for _, ch := range r.links {
-		box.Add(ch)
+		grid.Add(ch)
 	}
-	return box
+	return container.NewVBox(widget.NewLabelWithStyle(lang.L("关联事实"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true}), grid)
 }
 
 // link records evidence eid as supporting fact card fid, or not.
@@ -414,6 +446,123 @@ func (p *evidencePanel) link(eid, fid uuid.UUID, on bool) {
 		e, err := cases.NewEvent(c.ID, pl)
 		return []cases.Event{e}, err
 	}})
+}
+
+// shownDate is how a document date is shown: as it is, or 日期未知.
+func shownDate(d string) string {
+	if d == "" {
+		return lang.L("日期未知")
+	}
+	return d
+}
+
+// dateConflictNote describes an undecided concurrent change to item
+// id's date, or is "".
+func dateConflictNote(c cases.Case, id uuid.UUID) string {
+	var notes []string
+	for _, k := range c.Conflicts {
+		if !k.Resolved && k.Field == cases.FieldEvidenceDate && k.EntityID == id {
+			notes = append(notes, fmt.Sprintf(lang.L("另一台设备同时把日期改为“%s”，现在是“%s”：请核对后重新填写日期。"),
+				shownDate(k.Other), shownDate(k.Kept)))
+		}
+	}
+	return strings.Join(notes, "\n")
+}
+
+// parseDocumentDate reads a document date typed at time now: year, month
+// and day, as 2024-03-15 (2024-3-15, 2024/3/15 and 2024.3.15 are taken
+// too), from 1900 to tomorrow in China time. It gives the date as
+// YYYY-MM-DD, or an error to show as it is.
+func parseDocumentDate(s string, now time.Time) (string, error) {
+	s = strings.NewReplacer("/", "-", ".", "-").Replace(strings.TrimSpace(s))
+	t, err := time.Parse("2006-1-2", s)
+	if err != nil {
+		return "", errors.New(lang.L("请按 2024-03-15 的格式填写日期（年-月-日）。"))
+	}
+	date := t.Format(time.DateOnly)
+	switch {
+	case date < cases.MinDocumentDate:
+		return "", errors.New(lang.L("日期不能早于1900年，请核对文件上的日期。"))
+	case date > cases.LatestDocumentDate(now):
+		return "", errors.New(lang.L("日期不能晚于今天，请核对文件上的日期。"))
+	}
+	return date, nil
+}
+
+// onEditDate opens the 改日期 dialog for item it, with its date to type
+// over and, if it has one, 清除日期. A date that cannot be read, or lies
+// in the future, is refused in the dialog, which stays open with what
+// was typed. The change is based on the date's version as shown.
+func (p *evidencePanel) onEditDate(it cases.Evidence) {
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder("2024-03-15")
+	entry.SetText(it.DocumentDate)
+	msg := widget.NewLabel(lang.L("按“年-月-日”填写文件上的日期，如 2024-03-15。"))
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Importance = widget.LowImportance
+	name := widget.NewLabelWithStyle(it.FileName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	var d *dialog.CustomDialog
+	save := func() {
+		date, err := parseDocumentDate(entry.Text, p.now())
+		if err != nil {
+			msg.SetText(err.Error())
+			msg.Importance = widget.DangerImportance
+			msg.Refresh()
+			p.tell(err.Error())
+			p.win.Canvas().Focus(entry)
+			return
+		}
+		d.Hide()
+		p.setDate(it, date)
+	}
+	entry.OnSubmitted = func(string) { save() }
+	saveBtn := widget.NewButtonWithIcon(lang.L("保存"), theme.ConfirmIcon(), save)
+	saveBtn.Importance = widget.HighImportance
+	clear := widget.NewButtonWithIcon(lang.L("清除日期"), theme.ContentClearIcon(), func() {
+		d.Hide()
+		p.setDate(it, "")
+	})
+	if it.DocumentDate == "" {
+		clear.Hide()
+	}
+	cancel := widget.NewButtonWithIcon(lang.L("取消"), theme.CancelIcon(), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(lang.L("改日期"), container.NewVBox(name, entry, msg), p.win)
+	d.SetButtons([]fyne.CanvasObject{clear, cancel, saveBtn})
+	d.SetOnClosed(func() {
+		if p.dateDlg == d {
+			p.dateDlg, p.dateEntry, p.dateMsg, p.dateSave, p.dateClear = nil, nil, nil, nil, nil
+		}
+	})
+	p.dateDlg, p.dateEntry, p.dateMsg, p.dateSave, p.dateClear = d, entry, msg, saveBtn, clear
+	d.Resize(fyne.NewSize(420, 0))
+	d.Show()
+	p.win.Canvas().Focus(entry)
+}
+
+// setDate records date ("" none) as the document date of item it, based
+// on the date's version as it was shown. The same date again is not
+// recorded, unless that decides a conflict on it.
+func (p *evidencePanel) setDate(it cases.Evidence, date string) {
+	saved := fmt.Sprintf(lang.L("“%s”的日期改为 %s"), it.FileName, date)
+	if date == "" {
+		saved = fmt.Sprintf(lang.L("“%s”的日期已清除"), it.FileName)
+	}
+	p.do(caseOp{
+		events: func(c *cases.Case) ([]cases.Event, error) {
+			i := slices.IndexFunc(c.Evidence, func(e cases.Evidence) bool { return e.ID == it.ID })
+			if i < 0 {
+				return nil, &userMessage{lang.L("这份证据的记录已不存在，请在最新的列表上再操作。")}
+			}
+			if c.Evidence[i].DocumentDate == date && !openConflict(c, cases.FieldEvidenceDate, it.ID) {
+				return nil, nil
+			}
+			e, err := cases.NewEvent(c.ID, &cases.EvidenceDate{EvidenceID: it.ID, Date: date})
+			e.BaseVersion = it.Versions.Date
+			return []cases.Event{e}, err
+		},
+		saved: saved,
+	})
 }
 
 // onExportDialog asks where to save the evidence timeline as a PDF, then

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/google/uuid"
 
@@ -239,6 +240,176 @@ func TestEvidencePanel(t *testing.T) {
 	}
 	if got := report.TimelineOrder(c); got[0].FileName != "协议照片.jpg" {
 		t.Errorf("timeline after reopening starts with %s", got[0].FileName)
+	}
+}
+
+// rowNames are the file names of the timeline's rows, in order.
+func rowNames(p *evidencePanel) []string {
+	var out []string
+	for _, r := range p.rows {
+		out = append(out, r.item.FileName)
+	}
+	return out
+}
+
+// 改日期 on a row: a date that cannot be read, or lies in the future, is
+// refused in the dialog, which stays open with what was typed and
+// nothing written; a good date is recorded, the timeline re-sorts and
+// the row says the date was changed by hand; the same date again writes
+// nothing; 清除日期 puts the item back among the undated ones.
+func TestEvidenceDateEdit(t *testing.T) {
+	w := newTestWindow(t)
+	s := newTestStore(t)
+	id := addCase(t, s, "补偿款至今只拿到一半")
+	ctx := context.Background()
+	cs := openCaseScreen(t, w, s, id)
+	test.Tap(cs.stepBtns[3])
+	p := cs.evid
+	p.now = func() time.Time { return time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC) } // 09:00 on 2 March in China
+	dir := t.TempDir()
+	p.addFiles([]string{writeFile(t, dir, "协议照片.jpg", exifPhoto(t, "2019:05:01 09:12:00")), writeFile(t, dir, "补偿款明细.pdf", []byte(twoPagePDF))})
+	cs.wait()
+	if got := rowNames(p); !slices.Equal(got, []string{"协议照片.jpg", "补偿款明细.pdf"}) {
+		t.Fatalf("timeline %v", got)
+	}
+	events := func() int64 {
+		t.Helper()
+		st, err := s.Stats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Events
+	}
+	before := events()
+
+	test.Tap(p.rows[1].editDate)
+	if p.dateDlg == nil || p.dateEntry.Text != "" || p.dateClear.Visible() {
+		t.Fatal("no 改日期 dialog, or it offers to clear a date the PDF has not got")
+	}
+	entry, msg := p.dateEntry, p.dateMsg
+	if top := w.Canvas().Overlays().Top(); top == nil || !findLabel(top, "补偿款明细.pdf") {
+		t.Fatal("the dialog does not name the item")
+	}
+	for typed, why := range map[string]string{
+		"去年三月":       "请按 2024-03-15 的格式填写日期",
+		"2019-13-45": "请按 2024-03-15 的格式填写日期",
+		"":           "请按 2024-03-15 的格式填写日期",
+		"2026-03-10": "不能晚于今天",
+		"1899-12-31": "不能早于1900年",
+	} {
+		entry.SetText(typed)
+		test.Tap(p.dateSave)
+		cs.wait()
+		if p.dateDlg == nil || p.dateEntry != entry || entry.Text != typed || !strings.Contains(msg.Text, why) {
+			t.Fatalf("%q: dialog open %v, entry %q, message %q; want it kept open saying %s", typed, p.dateDlg != nil, entry.Text, msg.Text, why)
+		}
+		if n := events(); n != before {
+			t.Fatalf("%q: %d events written", typed, n-before)
+		}
+	}
+	// Pressing Enter saves, as the button does; 2018-1-5 is read as 2018-01-05.
+	p.dateEntry.SetText("2018-1-5")
+	p.dateEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	cs.wait()
+	if p.dateDlg != nil {
+		t.Fatalf("dialog still open after a good date; message %q", msg.Text)
+	}
+	if got := rowNames(p); !slices.Equal(got, []string{"补偿款明细.pdf", "协议照片.jpg"}) {
+		t.Fatalf("timeline after the edit %v, want the PDF first", got)
+	}
+	if got := p.rows[0].date.Text; got != "2018-01-05（手动修改）" {
+		t.Errorf("edited row's date reads %q", got)
+	}
+	if got := p.rows[1].date.Text; got != "2019-05-01" {
+		t.Errorf("photo's date reads %q", got)
+	}
+	c, err := s.Case(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, _ := evidenceByName(c, "补偿款明细.pdf")
+	if pdf.DocumentDate != "2018-01-05" || pdf.Versions.Date != 1 || events() != before+1 {
+		t.Fatalf("recorded %q v%d, %d events", pdf.DocumentDate, pdf.Versions.Date, events()-before)
+	}
+
+	// The same date again writes nothing.
+	test.Tap(p.rows[0].editDate)
+	if p.dateEntry.Text != "2018-01-05" || !p.dateClear.Visible() {
+		t.Fatalf("dialog starts at %q, clear shown %v", p.dateEntry.Text, p.dateClear.Visible())
+	}
+	test.Tap(p.dateSave)
+	cs.wait()
+	if p.dateDlg != nil || events() != before+1 {
+		t.Fatalf("the same date: dialog open %v, %d events", p.dateDlg != nil, events()-before)
+	}
+
+	// 清除日期: the PDF goes back after the dated photo.
+	test.Tap(p.rows[0].editDate)
+	test.Tap(p.dateClear)
+	cs.wait()
+	if got := rowNames(p); !slices.Equal(got, []string{"协议照片.jpg", "补偿款明细.pdf"}) {
+		t.Fatalf("timeline after clearing %v", got)
+	}
+	if got := p.rows[1].date.Text; got != "日期未知（手动修改）" {
+		t.Errorf("cleared row's date reads %q", got)
+	}
+	c, _ = s.Case(ctx, id)
+	if pdf, _ := evidenceByName(c, "补偿款明细.pdf"); pdf.DocumentDate != "" || pdf.Versions.Date != 2 || events() != before+2 {
+		t.Fatalf("after clearing: %q v%d, %d events", pdf.DocumentDate, pdf.Versions.Date, events()-before)
+	}
+	if _, err := s.Verify(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A date changed on another desk at the same time is shown on the row
+// with both values; saving a date decides it.
+func TestEvidenceDateConflictShown(t *testing.T) {
+	w := newTestWindow(t)
+	s := newTestStore(t)
+	id := addCase(t, s, "补偿款至今只拿到一半")
+	ctx := context.Background()
+	eid := newID(t)
+	add, _ := cases.NewEvent(id, &cases.EvidenceAdd{EvidenceID: eid, SHA256: strings.Repeat("ab", 32), FileName: "协议.pdf", MediaType: "application/pdf", Size: 10, DocumentDate: "2019-05-01"})
+	mine, _ := cases.NewEvent(id, &cases.EvidenceDate{EvidenceID: eid, Date: "2019-04-30"})
+	if _, err := s.Append(ctx, add, mine); err != nil {
+		t.Fatal(err)
+	}
+	// The other desk's change, from version 0, as pulled from the hub.
+	other, err := store.Open(filepath.Join(t.TempDir(), "other.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.SetActor(ctx, "李强")
+	evs, _ := s.Events(ctx, id)
+	if _, err := other.ApplyPulled(ctx, "e1", 3, evs[:2]); err != nil {
+		t.Fatal(err)
+	}
+	theirs, _ := cases.NewEvent(id, &cases.EvidenceDate{EvidenceID: eid, Date: "2019-06-01"})
+	got, err := other.Append(ctx, theirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyPulled(ctx, "e1", 4, got); err != nil {
+		t.Fatal(err)
+	}
+	cs := openCaseScreen(t, w, s, id)
+	test.Tap(cs.stepBtns[3])
+	p := cs.evid
+	r := p.rows[0]
+	if !r.conflict.Visible() || !strings.Contains(r.conflict.Text, "2019-06-01") || !strings.Contains(r.conflict.Text, "2019-04-30") {
+		t.Fatalf("conflict not shown: %q (visible %v)", r.conflict.Text, r.conflict.Visible())
+	}
+	// Keeping the date in force, based on the version shown, decides it.
+	test.Tap(r.editDate)
+	test.Tap(p.dateSave)
+	cs.wait()
+	if c, _ := s.Case(ctx, id); c.HasOpenConflict() || c.Evidence[0].DocumentDate != "2019-04-30" {
+		t.Fatalf("after deciding: %+v, conflicts %+v", c.Evidence[0], c.Conflicts)
+	}
+	if p.rows[0].conflict.Visible() {
+		t.Error("the decided conflict is still shown")
 	}
 }
 

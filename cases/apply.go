@@ -117,6 +117,17 @@ func apply(c *Case, e Event, p Payload) error {
 		if len(ev.Facts) == 0 {
 			ev.Facts = nil
 		}
+	case *EvidenceDate:
+		// Not after the day following the event's own time: the time
+		// is part of the event, so every replay judges alike.
+		if err := CheckDocumentDate(p.Date, e.At); err != nil {
+			return err
+		}
+		ev := c.evidence(p.EvidenceID)
+		if ev == nil {
+			return unknown("evidence", p.EvidenceID)
+		}
+		return change(c, e, FieldEvidenceDate, ev.ID, &ev.Versions.Date, &ev.DocumentDate, p.Date, text)
 	case *FollowUpSchedule:
 		if c.followUp(p.FollowUpID) != nil {
 			return duplicate("followup", p.FollowUpID)
@@ -297,14 +308,21 @@ func (c *Case) followUp(id uuid.UUID) *FollowUp {
 	return nil
 }
 
+func (c *Case) evidence(id uuid.UUID) *Evidence {
+	for i := range c.Evidence {
+		if c.Evidence[i].ID == id {
+			return &c.Evidence[i]
+		}
+	}
+	return nil
+}
+
 func (c *Case) linkTargets(evidence, fact uuid.UUID) (*Evidence, error) {
 	if c.Fact(fact) == nil {
 		return nil, unknown("fact", fact)
 	}
-	for i := range c.Evidence {
-		if c.Evidence[i].ID == evidence {
-			return &c.Evidence[i], nil
-		}
+	if ev := c.evidence(evidence); ev != nil {
+		return ev, nil
 	}
 	return nil, unknown("evidence", evidence)
 }

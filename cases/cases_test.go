@@ -212,6 +212,8 @@ func TestValidationMessagesAreChinese(t *testing.T) {
 		&FactAdd{FactID: uuid.Must(uuid.NewV7()), Status: FactPending},
 		&FactAdd{FactID: uuid.Must(uuid.NewV7()), Text: strings.Repeat("长", MaxFactText+1), Status: FactPending},
 		&EvidenceAdd{EvidenceID: uuid.Must(uuid.NewV7()), SHA256: "zz", FileName: "a.jpg"},
+		&EvidenceDate{EvidenceID: uuid.Must(uuid.NewV7()), Date: "2024/03/15"},
+		&EvidenceDate{Date: "2024-03-15"},
 		&FollowUpComplete{FollowUpID: uuid.Must(uuid.NewV7())},
 		&StepProgress{Step: 8},
 		&StepCheck{Step: 1},

@@ -16,8 +16,8 @@ import (
 type EventType string
 
 // Event types. Changes to mutable fields (status, mediation level,
-// assignee, category; fact status and order) carry a base version;
-// everything else is append-only.
+// assignee, category; fact status and order; an evidence item's document
+// date) carry a base version; everything else is append-only.
 const (
 	CaseOpened          EventType = "case.opened"
 	CaseRevised         EventType = "case.revised" // summary, channel, signers: latest revision shown, all kept
@@ -35,6 +35,7 @@ const (
 	EvidenceAdded       EventType = "evidence.added"
 	EvidenceLinked      EventType = "evidence.linked"
 	EvidenceUnlinked    EventType = "evidence.unlinked"
+	EvidenceDated       EventType = "evidence.dated" // an evidence item's document date set or cleared by hand
 	FollowUpScheduled   EventType = "followup.scheduled"
 	FollowUpRescheduled EventType = "followup.rescheduled"
 	FollowUpDone        EventType = "followup.done"
@@ -157,6 +158,8 @@ func Decode(e Event) (Payload, error) {
 		p = &EvidenceLink{}
 	case EvidenceUnlinked:
 		p = &EvidenceUnlink{}
+	case EvidenceDated:
+		p = &EvidenceDate{}
 	case FollowUpScheduled:
 		p = &FollowUpSchedule{}
 	case FollowUpRescheduled:
@@ -513,6 +516,70 @@ func (p *EvidenceAdd) Validate() error {
 		if _, err := time.Parse(time.DateOnly, p.DocumentDate); err != nil {
 			return invalid("evidence.document_date", CodeInvalid, "文件日期格式应为“年-月-日”，如2024-03-15。", "bad document date")
 		}
+	}
+	return nil
+}
+
+// EvidenceDate sets an evidence item's document date by hand, or clears
+// it (Date ""), e.g. when a photo's EXIF date is wrong or a scan has
+// none. Date is as in EvidenceAdd: the calendar date on the document,
+// YYYY-MM-DD, with no time of day and no time zone. The date is a mutable
+// field: the event carries the version of the date it was based on.
+type EvidenceDate struct {
+	EvidenceID uuid.UUID `json:"evidence_id"`
+	Date       string    `json:"document_date"` // "" clears the date
+}
+
+// EventType implements Payload.
+func (*EvidenceDate) EventType() EventType { return EvidenceDated }
+
+// Validate implements Payload. A date after the day following the
+// event's own time is refused when the event is applied (CheckDocumentDate):
+// Validate cannot know when the event was written.
+func (p *EvidenceDate) Validate() error {
+	if err := requireID("evidence.id", p.EvidenceID); err != nil {
+		return err
+	}
+	if p.Date == "" {
+		return nil
+	}
+	return checkDocumentDate(p.Date)
+}
+
+// MinDocumentDate is the earliest document date that can be set by hand.
+const MinDocumentDate = "1900-01-01"
+
+// LatestDocumentDate is the latest document date that can be set by hand
+// at time now: the day after now's day in China time (a day's grace for
+// a clock or a time zone off by some hours), YYYY-MM-DD.
+func LatestDocumentDate(now time.Time) string {
+	return Local(now).AddDate(0, 0, 1).Format(time.DateOnly)
+}
+
+// CheckDocumentDate checks a document date set by hand at time now: ""
+// (no date) or a date YYYY-MM-DD from MinDocumentDate to
+// LatestDocumentDate(now).
+func CheckDocumentDate(date string, now time.Time) error {
+	if date == "" {
+		return nil
+	}
+	if err := checkDocumentDate(date); err != nil {
+		return err
+	}
+	if date > LatestDocumentDate(now) {
+		return invalid("evidence.document_date", CodeInvalid, "文件日期不能晚于今天，请核对。", "document date "+date+" in the future")
+	}
+	return nil
+}
+
+// checkDocumentDate checks the form of a document date and that it is
+// not before MinDocumentDate.
+func checkDocumentDate(date string) error {
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return invalid("evidence.document_date", CodeInvalid, "请按 2024-03-15 的格式填写日期。", "bad document date")
+	}
+	if date < MinDocumentDate {
+		return invalid("evidence.document_date", CodeInvalid, "文件日期不能早于1900年，请核对。", "document date "+date+" before 1900")
 	}
 	return nil
 }

@@ -49,17 +49,33 @@ func sortFacts(f []FactCard) {
 	sort.SliceStable(f, func(i, j int) bool { return f[i].Order < f[j].Order })
 }
 
+// FieldEvidenceDate is the mutable field of an evidence item: its
+// document date (the conflict's EntityID is the evidence item).
+const FieldEvidenceDate Field = "evidence.document_date"
+
+// EvidenceVersions counts the applied changes of an evidence item's
+// mutable fields.
+type EvidenceVersions struct{ Date int64 }
+
 // Evidence is one item of evidence, its file stored once by SHA-256.
 type Evidence struct {
-	ID           uuid.UUID
-	SHA256       string // hex
-	FileName     string
-	MediaType    string
-	Size         int64
-	DocumentDate string // YYYY-MM-DD, the date on the document or photo; may be empty
+	ID        uuid.UUID
+	SHA256    string // hex
+	FileName  string
+	MediaType string
+	Size      int64
+	// DocumentDate is the date on the document or photo, YYYY-MM-DD; may
+	// be empty. It comes with the item (a photo's EXIF date) and can be
+	// set or cleared by hand afterwards (evidence.dated).
+	DocumentDate string
 	Facts        []uuid.UUID
+	Versions     EvidenceVersions
 	AddedAt      time.Time
 }
+
+// DateEdited reports whether the document date was set or cleared by
+// hand after the item was added.
+func (e Evidence) DateEdited() bool { return e.Versions.Date > 0 }
 
 // FollowUpKind is one of the three follow-ups of the loop.
 type FollowUpKind string

@@ -430,6 +430,13 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 			return err
 		}
 		return nil
+	case *cases.EvidenceDate:
+		// Refused as cases.Apply refuses it: a date after the day
+		// following the event's time.
+		if err := cases.CheckDocumentDate(p.Date, e.At); err != nil {
+			return err
+		}
+		return a.change(e, evidenceDate, p.Date, p.EvidenceID.String())
 	case *cases.FollowUpSchedule:
 		if _, err := a.exec(`INSERT INTO followups (id, case_id, seq, kind, due) VALUES (?, ?, ?, ?, ?)`,
 			p.FollowUpID.String(), cid, seq, string(p.Kind), p.Due.UnixMilli()); err != nil {
@@ -502,11 +509,12 @@ var (
 	caseCategory = mutable{cases.FieldCategory, "cases", "category", "category_ver"}
 	factStatus   = mutable{cases.FieldFactStatus, "facts", "status", "status_ver"}
 	factOrder    = mutable{cases.FieldFactOrder, "facts", "ord", "ord_ver"}
+	evidenceDate = mutable{cases.FieldEvidenceDate, "evidence", "document_date", "date_ver"}
 )
 
 // change applies a local change to a mutable field if the field is still
 // at the version the change was based on; otherwise the change is refused.
-// entity is the fact id for fact fields.
+// entity is the fact or evidence id for the fields of those records.
 func (a *appender) change(e cases.Event, m mutable, value any, entity ...string) error {
 	cid := e.CaseID.String()
 	var res sql.Result
@@ -517,14 +525,14 @@ func (a *appender) change(e cases.Event, m mutable, value any, entity ...string)
 			value, cid, e.BaseVersion)
 	} else {
 		id = entity[0]
-		res, err = a.exec(fmt.Sprintf(`UPDATE facts SET %s = ?, %s = %s + 1 WHERE id = ? AND case_id = ? AND %s = ?`, m.col, m.ver, m.ver, m.ver),
+		res, err = a.exec(fmt.Sprintf(`UPDATE %s SET %s = ?, %s = %s + 1 WHERE id = ? AND case_id = ? AND %s = ?`, m.table, m.col, m.ver, m.ver, m.ver),
 			value, id, cid, e.BaseVersion)
 	}
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		q, args := fmt.Sprintf(`SELECT %s FROM facts WHERE id = ? AND case_id = ?`, m.ver), []any{id, cid}
+		q, args := fmt.Sprintf(`SELECT %s FROM %s WHERE id = ? AND case_id = ?`, m.ver, m.table), []any{id, cid}
 		if m.table == "cases" {
 			q, args = fmt.Sprintf(`SELECT %s FROM cases WHERE id = ?`, m.ver), []any{cid}
 		}
@@ -548,7 +556,7 @@ func (a *appender) change(e cases.Event, m mutable, value any, entity ...string)
 // conflict keeps a concurrent change to a mutable field beside the value
 // in force, as cases.Apply does.
 func (a *appender) conflict(e cases.Event, m mutable, entity string, other any) error {
-	q, args := fmt.Sprintf(`SELECT %s FROM facts WHERE id = ? AND case_id = ?`, m.col), []any{entity, e.CaseID.String()}
+	q, args := fmt.Sprintf(`SELECT %s FROM %s WHERE id = ? AND case_id = ?`, m.col, m.table), []any{entity, e.CaseID.String()}
 	if m.table == "cases" {
 		q, args = fmt.Sprintf(`SELECT %s FROM cases WHERE id = ?`, m.col), []any{e.CaseID.String()}
 	}

@@ -13,9 +13,10 @@ import (
 
 // TestRandomHistoriesProjectLikeApply appends random but valid histories —
 // supersedes, splits, links and unlinks and relinks, status and order
-// changes, withdrawals, reschedules, dissatisfied follow-ups — in random
-// batch sizes, and checks that the SQL projections equal cases.Apply's
-// replay of the log (Verify) and that each case loads as its replay.
+// changes, evidence dates set and cleared, withdrawals, reschedules,
+// dissatisfied follow-ups — in random batch sizes, and checks that the
+// SQL projections equal cases.Apply's replay of the log (Verify) and that
+// each case loads as its replay.
 func TestRandomHistoriesProjectLikeApply(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
@@ -106,7 +107,12 @@ func (h *history) events(t *testing.T, n int) []cases.Event {
 			add(&cases.EvidenceAdd{EvidenceID: id, SHA256: "ab" + uuid.NewString()[:0] + "cdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789",
 				FileName: "证据.jpg", MediaType: "image/jpeg", Size: 10, Facts: []uuid.UUID{pick(facts), pick(facts)}}, 0)
 		case k == 7 && len(h.evidence) > 0:
-			add(&cases.EvidenceLink{EvidenceID: pick(h.evidence), FactID: pick(facts)}, 0)
+			if h.rng.IntN(3) == 0 {
+				e := h.c.Evidence[h.rng.IntN(len(h.c.Evidence))]
+				add(&cases.EvidenceDate{EvidenceID: e.ID, Date: []string{"", "2018-03-15", "2019-05-01"}[h.rng.IntN(3)]}, e.Versions.Date)
+			} else {
+				add(&cases.EvidenceLink{EvidenceID: pick(h.evidence), FactID: pick(facts)}, 0)
+			}
 		case k == 8 && len(h.evidence) > 0:
 			add(&cases.EvidenceUnlink{EvidenceID: pick(h.evidence), FactID: pick(facts)}, 0)
 		case k == 9:

@@ -120,12 +120,12 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 	if err != nil {
 		return c, err
 	}
-	err = load("evidence", `SELECT id, sha256, file_name, media_type, size, document_date, added_at FROM evidence WHERE case_id = ? ORDER BY seq`,
+	err = load("evidence", `SELECT id, sha256, file_name, media_type, size, document_date, date_ver, added_at FROM evidence WHERE case_id = ? ORDER BY seq`,
 		func(r *sql.Rows) error {
 			var e cases.Evidence
 			var id string
 			var at int64
-			if err := r.Scan(&id, &e.SHA256, &e.FileName, &e.MediaType, &e.Size, &e.DocumentDate, &at); err != nil {
+			if err := r.Scan(&id, &e.SHA256, &e.FileName, &e.MediaType, &e.Size, &e.DocumentDate, &e.Versions.Date, &at); err != nil {
 				return err
 			}
 			e.AddedAt = fromMS(at)

@@ -69,6 +69,7 @@ func fullCase(t *testing.T, s *Store) uuid.UUID {
 		ev(t, id, &cases.FactAdd{FactID: f4, Text: "村委会称已发放一半", Status: cases.FactPending, Order: 3, Supersedes: []uuid.UUID{f2}}),
 		ev(t, id, &cases.EvidenceLink{EvidenceID: e1, FactID: f3}),
 		ev(t, id, &cases.EvidenceUnlink{EvidenceID: e1, FactID: f1}),
+		ev(t, id, &cases.EvidenceDate{EvidenceID: e1, Date: "2019-04-30"}),
 		ev(t, id, &cases.PartyAdd{PartyID: uuid.Must(uuid.NewV7()), Role: cases.RolePetitioner, Name: "李桂芬", Supersedes: p1}),
 		ev(t, id, &cases.PartyWithdraw{PartyID: p2}),
 		ev(t, id, &cases.FollowUpComplete{FollowUpID: fu, Outcome: "称补偿仍未到位", Satisfaction: cases.Dissatisfied}),

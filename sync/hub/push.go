@@ -291,7 +291,7 @@ type caseState struct {
 func isMutable(t cases.EventType) bool {
 	switch t {
 	case cases.CaseStatusChanged, cases.CaseLevelChanged, cases.CaseAssigned, cases.CaseCategoryChanged,
-		cases.FactStatusChanged, cases.FactMoved:
+		cases.FactStatusChanged, cases.FactMoved, cases.EvidenceDated:
 		return true
 	}
 	return false
