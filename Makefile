@@ -2,7 +2,8 @@
 #   make run    install what the desk needs, create the demo database on
 #               first start, and open the desk on it
 #   make test   install what the tests need, go vet, go test
-# Also: make build, make demo, make windows, make wine-launch, make clean.
+# Also: make build, make demo, make screenshots, make windows,
+# make wine-launch, make clean.
 # Works on a fresh Debian 12 machine as root (or with sudo).
 
 GO      ?= go
@@ -23,7 +24,7 @@ RUN_PKGS  := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
 TEST_PKGS := gcc fonts-wqy-microhei postgresql
 
 .DEFAULT_GOAL := build
-.PHONY: run test build demo deps-run deps-test vet clean
+.PHONY: run test build demo deps-run deps-test vet clean screenshots
 
 # Install only what is missing, so repeated runs do not touch apt.
 define apt_need
@@ -64,6 +65,12 @@ vet:
 
 test: deps-test deps-run vet
 	JIEFANG_PG_URL="$$(bash .ci/postgres.sh)" $(GO) test -race -count=1 -timeout 30m ./...
+
+# The home screen, the seven steps and the petitioner view, rendered by
+# Fyne's software painter in the desk's Chinese font from the scenes of
+# app/screens_test.go (whose golden markup make test checks).
+screenshots: deps-run
+	$(GO) test ./app -run 'TestMainScreens$$' -count=1 -args -screenshots=$(CURDIR)/docs/screenshots
 
 clean: windows-clean
 	rm -rf $(DIST)

@@ -1,7 +1,10 @@
 // Jiefang is 接访台, the reception desk for petition (信访) work: it opens
 // the case store and shows the desk window.
 //
-//	jiefang [--db PATH] [--demo] [--lang zh|en]
+//	jiefang [--db PATH] [--demo] [--lang zh|en] [--font FILE] [--timings]
+//
+// A flag wins over the saved setting (设置, settings.json in the default
+// data directory), which wins over the default.
 package main
 
 import (
@@ -10,11 +13,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"jiefang/app"
+	"jiefang/app/prefs"
 	"jiefang/assets"
 	"jiefang/assets/fonts"
 	"jiefang/cases/store"
@@ -22,26 +27,94 @@ import (
 )
 
 func main() {
-	db := flag.String("db", "", "数据库文件 / database file (default: jiefang.db in the data directory)")
-	demo := flag.Bool("demo", false, "打开演示数据库 / open the demo database (demo.db in the data directory)")
-	language := flag.String("lang", "zh", "界面语言 zh 或 en / interface language")
-	font := flag.String("font", "", "中文字体文件 / Chinese font file to use")
+	started := time.Now()
+	var f flags
+	flag.StringVar(&f.db, "db", "", "数据库文件 / database file (default: jiefang.db in the data directory)")
+	flag.BoolVar(&f.demo, "demo", false, "打开演示数据库 / open the demo database (demo.db in the data directory)")
+	flag.StringVar(&f.lang, "lang", "", "界面语言 zh 或 en，默认用“设置”中的选择 / interface language (default: as set in 设置)")
+	flag.StringVar(&f.font, "font", "", "中文字体文件，默认用“设置”中的选择 / Chinese font file (default: as set in 设置)")
+	flag.BoolVar(&f.timings, "timings", false, "在标准错误输出列表和搜索的耗时 / write how long the list and each search took to stderr")
 	flag.Parse()
-	if err := run(*db, *demo, *language, *font); err != nil {
+	f.started = started
+	if err := run(f); err != nil {
 		fmt.Fprintln(os.Stderr, "jiefang:", err)
 		os.Exit(1)
 	}
 }
 
-func run(db string, demo bool, language, font string) error {
-	path, err := dbPath(db, demo)
+// flags are the command-line flags; "" (false) means not given.
+type flags struct {
+	db   string
+	demo bool
+	lang string
+	font string
+
+	timings bool      // write the list's and searches' timings to stderr
+	started time.Time // when the program started, for --timings
+}
+
+// startup is what the desk starts with.
+type startup struct {
+	db       string // the database file
+	language string // prefs.Chinese or prefs.English
+	font     string // the preferred font file; "": found on the system
+	from     app.Overrides
+}
+
+// resolve decides what the desk starts with: a flag wins over the saved
+// setting, which wins over the default. defaultDB and defaultDemo are the
+// databases of the system's default data directory (store.DefaultPath,
+// store.DemoPath); a saved data directory holds files of the same names.
+func resolve(f flags, saved prefs.Settings, defaultDB, defaultDemo string) (startup, error) {
+	st := startup{language: prefs.Chinese}
+	if saved.Language != "" {
+		st.language = saved.Language
+	}
+	if f.lang != "" {
+		if !prefs.ValidLanguage(f.lang) {
+			return startup{}, fmt.Errorf("--lang %q: want %s or %s", f.lang, prefs.Chinese, prefs.English)
+		}
+		st.language, st.from.Language = f.lang, true
+	}
+	st.font = saved.Font
+	if f.font != "" {
+		st.font, st.from.Font = f.font, true
+	}
+	dir := filepath.Dir(defaultDB)
+	if saved.DataDir != "" {
+		dir = saved.DataDir
+	}
+	switch {
+	case f.db != "":
+		db, err := filepath.Abs(f.db)
+		if err != nil {
+			return startup{}, fmt.Errorf("--db: %w", err)
+		}
+		st.db, st.from.Database = db, true
+	case f.demo:
+		st.db = filepath.Join(dir, filepath.Base(defaultDemo))
+	default:
+		st.db = filepath.Join(dir, filepath.Base(defaultDB))
+	}
+	return st, nil
+}
+
+func run(f flags) error {
+	env, saved, err := loadSettings()
+	if err != nil && f.db == "" {
+		return err // no data directory: nowhere to keep the database either
+	}
+	st, err := resolve(f, saved, env.defaultDB, env.defaultDemo)
 	if err != nil {
 		return err
 	}
-	s, err := store.Open(path, store.Options{})
+	s, err := store.Open(st.db, store.Options{})
 	if err != nil {
 		if o, ok := store.AsOpenError(err); ok {
 			return fmt.Errorf("%s\n%w", o.Message, err)
+		}
+		if saved.DataDir != "" && !st.from.Database {
+			return fmt.Errorf("open the database in the data directory %s set in %s (change it there, or start with --db): %w", saved.DataDir, env.file, err)
 		}
 		return err
 	}
@@ -50,12 +123,15 @@ func run(db string, demo bool, language, font string) error {
 	if err != nil {
 		return err
 	}
-	if err := app.UseLanguage(language); err != nil {
+	if err := app.UseLanguage(st.language); err != nil {
 		fmt.Fprintln(os.Stderr, "jiefang:", err)
 	}
 	a := fyneapp.NewWithID("cn.jiefang.desk")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	deps := app.Deps{Cases: s, DeviceCode: s.Device().Code, Demo: isDemo}
+	if f.timings {
+		deps.Timings, deps.Started = os.Stderr, f.started
+	}
 	if !isDemo {
 		// Demo data never leaves the machine: no syncer for it.
 		syncer := client.NewSyncer(s, client.DeviceInfo{ID: s.Device().ID, Code: s.Device().Code})
@@ -64,27 +140,53 @@ func run(db string, demo bool, language, font string) error {
 		go syncer.Run(ctx)
 		deps.Sync = deskSync{syncer}
 	}
-	f, err := fonts.Find(fonts.Options{Preferred: font})
-	if err != nil {
-		deps.FontNote = err.Error()
-		if nf, ok := err.(*fonts.NotFoundError); ok {
-			deps.FontNote = nf.UserMessage()
+	font, note := app.FindFont(st.font)
+	deps.FontNote = note
+	a.Settings().SetTheme(app.NewTheme(font))
+	if env.file != "" {
+		deps.Settings = &app.SettingsEnv{
+			File:           env.file,
+			Saved:          saved,
+			LoadErr:        env.loadErr,
+			DefaultDataDir: filepath.Dir(env.defaultDB),
+			DatabaseName:   filepath.Base(env.defaultDB),
+			Database:       st.db,
+			FontName:       font.Name,
+			FromFlags:      st.from,
+			ApplyFont:      func(f fonts.Font) { a.Settings().SetTheme(app.NewTheme(f)) },
 		}
 	}
-	a.Settings().SetTheme(app.NewTheme(f))
 	d := app.NewDesk(a, deps)
 	d.Start()
 	d.Window().ShowAndRun()
 	return nil
 }
 
-func dbPath(db string, demo bool) (string, error) {
-	switch {
-	case db != "":
-		return filepath.Abs(db)
-	case demo:
-		return store.DemoPath(os.Getenv)
-	default:
-		return store.DefaultPath(os.Getenv)
+// settingsEnv is where the settings and the default databases are.
+type settingsEnv struct {
+	file        string // settings.json; "": the default data directory is unknown
+	loadErr     error  // why file could not be read
+	defaultDB   string
+	defaultDemo string
+}
+
+// loadSettings reads the saved settings from the default data directory.
+// A damaged file gives the defaults (the desk tells the user); an error
+// means the default data directory itself is unknown.
+func loadSettings() (settingsEnv, prefs.Settings, error) {
+	var env settingsEnv
+	var err error
+	if env.defaultDB, err = store.DefaultPath(os.Getenv); err != nil {
+		return env, prefs.Defaults(), err
 	}
+	if env.defaultDemo, err = store.DemoPath(os.Getenv); err != nil {
+		return env, prefs.Defaults(), err
+	}
+	env.file = prefs.Path(filepath.Dir(env.defaultDB))
+	saved, err := prefs.Load(env.file)
+	if err != nil {
+		env.loadErr = err
+		fmt.Fprintln(os.Stderr, "jiefang:", err)
+	}
+	return env, saved, nil
 }

@@ -113,16 +113,17 @@ type agendaPanel struct {
 	title *widget.Label
 	empty *widget.Label
 	open  func(cases.AgendaItem)
+	now   func() time.Time // the desk's clock
 	box   fyne.CanvasObject
 }
 
-func newAgendaPanel(open func(cases.AgendaItem)) *agendaPanel {
-	p := &agendaPanel{open: open}
+func newAgendaPanel(now func() time.Time, open func(cases.AgendaItem)) *agendaPanel {
+	p := &agendaPanel{open: open, now: now}
 	p.title = widget.NewLabelWithStyle(lang.L("今日待办"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.empty = widget.NewLabel(lang.L("今天没有到期的回访。"))
 	p.empty.Wrapping = fyne.TextWrapWord
 	p.list = widget.NewList(func() int { return len(p.items) }, newAgendaRow,
-		func(i widget.ListItemID, o fyne.CanvasObject) { fillAgendaRow(o, p.items[i], time.Now()) })
+		func(i widget.ListItemID, o fyne.CanvasObject) { fillAgendaRow(o, p.items[i], p.now()) })
 	p.list.OnSelected = func(i widget.ListItemID) {
 		p.list.UnselectAll()
 		if i >= 0 && i < len(p.items) && p.open != nil {

@@ -56,6 +56,7 @@ type caseScreen struct {
 	meta     *widget.Label
 	summary  *widget.Label
 	stepBtns [cases.StepCount]*widget.Button
+	finish   *widget.Button  // 结束接谈: schedules the follow-ups, shows step 7
 	panel    *fyne.Container // holds the current step's panel
 	status   *widget.Label
 	facts    *factsPanel
@@ -111,6 +112,9 @@ func newCaseScreen(a fyne.App, win fyne.Window, cs CaseStore, id uuid.UUID, back
 	strut := canvas.NewRectangle(color.Transparent)
 	strut.SetMinSize(fyne.NewSize(wide, 0))
 	steps.Add(strut)
+	s.finish = widget.NewButtonWithIcon(lang.L("结束接谈"), theme.MailSendIcon(), s.onFinish)
+	steps.Add(widget.NewSeparator())
+	steps.Add(s.finish)
 	s.panel = container.NewStack()
 	s.status = widget.NewLabel("")
 	s.status.Truncation = fyne.TextTruncateEllipsis
@@ -358,6 +362,19 @@ func stepIntro(n int) string {
 	default:
 		return lang.L("安排回访：48小时内电话回访，7日内现场走访，30日内回头看。")
 	}
+}
+
+// onFinish ends the interview: the three follow-ups are scheduled from
+// now (unless the case has some already) and step 7 shows them, to be
+// rescheduled there if the petitioner asks for other days.
+func (s *caseScreen) onFinish() {
+	if !s.loaded {
+		return
+	}
+	if len(s.c.FollowUps) == 0 {
+		s.follow.onSchedule()
+	}
+	s.showStep(cases.StepCount)
 }
 
 // onStepDone records step n as done or not done.

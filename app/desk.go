@@ -35,6 +35,17 @@ type Deps struct {
 	Demo       bool   // the database holds demo data
 	FontNote   string // a problem with the Chinese font to tell the user, if any
 	Sync       Syncer // sync with the hub; nil: none (the desk says it is not connected)
+	// Settings is how the desk was set up and where the 设置 screen
+	// saves; nil: no 设置 button.
+	Settings *SettingsEnv
+	// Now is the desk's clock for what falls due (今日待办, follow-ups);
+	// time.Now when nil.
+	Now func() time.Time
+	// Timings, when set, gets a line for each load of the case list and
+	// each search: how long it took, and for the first, how long after
+	// Started the list was there to use (jiefang --timings).
+	Timings io.Writer
+	Started time.Time
 }
 
 // Desk is the main window: the case list, or one case.
@@ -75,6 +86,9 @@ func (d *Desk) openCase(id uuid.UUID, note string) {
 	if d.ui != nil {
 		d.open.ui = d.ui
 	}
+	if d.deps.Now != nil {
+		d.open.follow.now = d.deps.Now
+	}
 	d.win.SetContent(d.open.content())
 	if note != "" {
 		d.open.tell(note)
@@ -111,5 +125,8 @@ func (d *Desk) Start() {
 	d.home.askStaffIfNeeded()
 	if d.deps.FontNote != "" {
 		d.home.showMessage(lang.L("字体"), d.deps.FontNote)
+	}
+	if st := d.deps.Settings; st != nil && st.LoadErr != nil {
+		d.home.showMessage(lang.L("设置"), st.loadProblem())
 	}
 }

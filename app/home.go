@@ -36,6 +36,7 @@ type homeScreen struct {
 	search  *widget.Entry
 	newCase *widget.Button
 	connect *widget.Button
+	setup   *widget.Button // 设置; nil without Deps.Settings
 	list    *widget.List
 	status  *widget.Label
 	empty   *widget.Label
@@ -53,6 +54,9 @@ type homeScreen struct {
 	loadErr string          // why the last load failed, shown in the status line; "" if it worked
 	sync    SyncStatus      // the latest sync status
 	conn    *connectScreen  // the open 连接上级 screen, if any
+	set     *settingsScreen // the open 设置 screen, if any
+	intake  *intakeForm     // the last 新接待 form opened, if any
+	traced  bool            // a load's timing was written (Deps.Timings)
 
 	open   func(id uuid.UUID, note string) // shows a case; nil: the list only lists
 	pulled func()                          // a sync brought events down; nil: nobody else to tell
@@ -60,18 +64,25 @@ type homeScreen struct {
 	mu    sync.Mutex
 	timer *time.Timer
 
-	ui   func(func())   // runs a background result on the UI goroutine: fyne.Do (tests queue it)
-	busy sync.WaitGroup // loads not yet shown (tests wait on it)
+	now  func() time.Time // the desk's clock (Deps.Now)
+	ui   func(func())     // runs a background result on the UI goroutine: fyne.Do (tests queue it)
+	busy sync.WaitGroup   // loads not yet shown (tests wait on it)
 }
 
 func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
-	h := &homeScreen{win: win, deps: deps, ui: fyne.Do, page: listPage}
+	h := &homeScreen{win: win, deps: deps, ui: fyne.Do, page: listPage, now: deps.Now}
+	if h.now == nil {
+		h.now = time.Now
+	}
 	h.search = widget.NewEntry()
 	h.search.SetPlaceHolder(lang.L("搜索案件：事由、姓名、村名……"))
 	h.search.OnChanged = h.onSearchChanged
 	h.newCase = widget.NewButtonWithIcon(lang.L("新接待"), theme.ContentAddIcon(), h.onNewReception)
 	h.newCase.Importance = widget.HighImportance
 	h.connect = widget.NewButtonWithIcon(lang.L("连接上级"), theme.UploadIcon(), h.onConnect)
+	if deps.Settings != nil {
+		h.setup = widget.NewButtonWithIcon(lang.L("设置"), theme.SettingsIcon(), h.onSettings)
+	}
 	h.status = widget.NewLabel("")
 	h.empty = widget.NewLabel("")
 	h.empty.Alignment = fyne.TextAlignCenter
@@ -87,7 +98,7 @@ func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
 	)
 	h.list.OnSelected = h.onRowSelected
 	h.filters = newFilterBar(h.relist)
-	h.agenda = newAgendaPanel(func(it cases.AgendaItem) {
+	h.agenda = newAgendaPanel(h.now, func(it cases.AgendaItem) {
 		if h.open != nil {
 			h.open(it.CaseID, "")
 		}
@@ -96,7 +107,11 @@ func newHomeScreen(win fyne.Window, deps Deps) *homeScreen {
 }
 
 func (h *homeScreen) content() fyne.CanvasObject {
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(h.connect, h.newCase), h.search)
+	buttons := container.NewHBox(h.connect, h.newCase)
+	if h.setup != nil {
+		buttons.Objects = append([]fyne.CanvasObject{h.setup}, buttons.Objects...)
+	}
+	top := container.NewBorder(nil, nil, nil, buttons, h.search)
 	split := container.NewHSplit(container.NewStack(h.list, container.NewCenter(h.empty)), container.NewPadded(h.agenda.box))
 	split.Offset = 0.74
 	return container.NewBorder(
@@ -125,7 +140,7 @@ func (h *homeScreen) loadAgenda() {
 	h.busy.Add(1)
 	go func() {
 		defer h.busy.Done()
-		items, err := fetchAgenda(h.deps.Cases, time.Now())
+		items, err := fetchAgenda(h.deps.Cases, h.now())
 		apply(func() {
 			if err != nil {
 				h.agenda.title.SetText(lang.L("读取今日待办失败：") + err.Error())
@@ -154,10 +169,12 @@ func (h *homeScreen) load(query string) {
 	gen := h.gen
 	apply := h.ui
 	lq := h.filters.query(h.page) // read the widgets here, on the UI goroutine
+	start := time.Now()
 	h.busy.Add(1)
 	go func() {
 		defer h.busy.Done()
 		rows, err := h.fetch(query, lq)
+		fetched := time.Since(start)
 		apply(func() {
 			if gen != h.gen {
 				return // a newer load has started
@@ -168,9 +185,33 @@ func (h *homeScreen) load(query string) {
 				return
 			}
 			h.show(query, rows)
+			h.trace(query, len(rows), fetched, time.Since(start))
 		})
 	}()
 }
+
+// trace writes how long a load took to Deps.Timings, if set: the query
+// off the UI goroutine, then until the rows were on the list; the first
+// load also says how long after the start of the program the list was
+// there to use.
+func (h *homeScreen) trace(query string, rows int, fetched, shown time.Duration) {
+	w := h.deps.Timings
+	if w == nil {
+		return
+	}
+	what := "list"
+	if query != "" {
+		what = fmt.Sprintf("search %q", query)
+	}
+	fmt.Fprintf(w, "%s: %d rows, query %.1f ms, shown %.1f ms", what, rows, ms(fetched), ms(shown))
+	if !h.traced && !h.deps.Started.IsZero() {
+		fmt.Fprintf(w, ", %.0f ms after start", ms(time.Since(h.deps.Started)))
+	}
+	h.traced = true
+	fmt.Fprintln(w)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // loadMore reads the next page of the list after the last row shown,
 // off the UI goroutine, and appends it; it must be called on the UI
@@ -316,6 +357,18 @@ func (h *homeScreen) onConnect() {
 	h.conn.show()
 }
 
+// onSettings opens the 设置 screen; a saved staff name shows on the
+// status line at once.
+func (h *homeScreen) onSettings() {
+	if h.set != nil || h.deps.Settings == nil {
+		return // already open
+	}
+	h.set = newSettingsScreen(h.win, h.deps, func() { h.set = nil }, func() {
+		h.updateStatus(strings.TrimSpace(h.search.Text))
+	})
+	h.set.show()
+}
+
 func (h *homeScreen) showMessage(title, msg string) {
 	dialog.ShowInformation(title, msg, h.win)
 }
@@ -331,7 +384,9 @@ func (h *homeScreen) onNewReception() {
 		h.askStaff(h.onNewReception)
 		return
 	}
-	newIntakeForm(h.win, h.deps.Cases, h.onCaseCreated).show()
+	h.intake = newIntakeForm(h.win, h.deps.Cases, h.onCaseCreated)
+	h.intake.ui = h.ui
+	h.intake.show()
 }
 
 // onRowSelected opens the tapped case.

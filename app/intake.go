@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,6 +29,8 @@ type intakeForm struct {
 	win     fyne.Window
 	cases   CaseStore
 	created func(id uuid.UUID, number string)
+	ui      func(func())   // runs the result on the UI goroutine: fyne.Do (tests queue it)
+	busy    sync.WaitGroup // the save under way (tests wait on it)
 
 	channel  *widget.RadioGroup
 	category *widget.SelectEntry
@@ -37,7 +40,7 @@ type intakeForm struct {
 }
 
 func newIntakeForm(win fyne.Window, cs CaseStore, created func(id uuid.UUID, number string)) *intakeForm {
-	f := &intakeForm{win: win, cases: cs, created: created}
+	f := &intakeForm{win: win, cases: cs, created: created, ui: fyne.Do}
 	labels := make([]string, len(cases.Channels))
 	for i, c := range cases.Channels {
 		labels[i] = lang.L(c.Label())
@@ -109,7 +112,11 @@ func (f *intakeForm) onSubmit() {
 		f.refuse(err)
 		return
 	}
-	go f.save(e)
+	f.busy.Add(1)
+	go func() {
+		defer f.busy.Done()
+		f.save(e)
+	}()
 }
 
 // save stores the new case off the UI goroutine (the store may be busy
@@ -118,7 +125,7 @@ func (f *intakeForm) save(e cases.Event) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	stored, err := f.cases.Append(ctx, e)
-	fyne.Do(func() {
+	f.ui(func() {
 		if err != nil {
 			f.refuse(err)
 			return

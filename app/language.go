@@ -11,12 +11,16 @@ import (
 )
 
 // UseLanguage makes the interface speak language ("zh", the default, or
-// "en") whatever the system's locale is. Fyne picks translations by the
-// system locale and offers no setting: on Linux it reads LANGUAGE, which
-// is set here, but on Windows it asks the system. So the chosen language's
-// strings are also registered under the system's locale, which then
-// resolves to them. Fyne's own few strings (a dialog's 好/OK) follow the
-// system's language on Windows.
+// "en") whatever the system's locale is. The choice (from --lang or the
+// 设置 screen) must win over the system's language: many township PCs run
+// English Windows, and their staff still want the desk in Chinese. Fyne
+// 2.7 picks translations by the system locale and offers no setter: on
+// Linux it reads LANGUAGE, which is set here, but on Windows it asks the
+// system. So the chosen language's strings are also registered under the
+// system's locale (AddTranslationsForLocale), which then resolves to them.
+// Fyne's own few strings (a dialog's 好/OK) follow the system's language
+// on Windows. It must be called before any widget is built: widgets keep
+// the strings of the time they were made.
 func UseLanguage(language string) error {
 	tag := fyne.Locale("zh_Hans")
 	if language == "en" {

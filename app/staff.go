@@ -39,10 +39,21 @@ func (p *staffPrompt) show() {
 	p.win.Canvas().Focus(p.name)
 }
 
-func (p *staffPrompt) onSave() {
-	name := strings.TrimSpace(p.name.Text)
+// staffName is the staff name typed as text, trimmed, or an error in
+// Chinese if it is empty or longer than 50 characters. The first-start
+// prompt and the settings screen both check names with it.
+func staffName(text string) (string, error) {
+	name := strings.TrimSpace(text)
 	if name == "" || len([]rune(name)) > 50 {
-		d := dialog.NewError(errors.New(lang.L("请填写您的姓名（1到50个字）。每条记录都会写明经办人。")), p.win)
+		return "", errors.New(lang.L("请填写您的姓名（1到50个字）。每条记录都会写明经办人。"))
+	}
+	return name, nil
+}
+
+func (p *staffPrompt) onSave() {
+	name, err := staffName(p.name.Text)
+	if err != nil {
+		d := dialog.NewError(err, p.win)
 		d.SetOnClosed(p.show)
 		d.Show()
 		return
