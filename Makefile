@@ -70,6 +70,7 @@ test: deps-test deps-run vet
 # Fyne's software painter in the desk's Chinese font from the scenes of
 # app/screens_test.go (whose golden markup make test checks).
 screenshots: deps-run
+	mkdir -p docs/screenshots
 	$(GO) test ./app -run 'TestMainScreens$$' -count=1 -args -screenshots=$(CURDIR)/docs/screenshots
 
 clean: windows-clean
