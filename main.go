@@ -108,6 +108,11 @@ func run(f flags) error {
 	if err != nil {
 		return err
 	}
+	mark := func(what string) {
+		if f.timings {
+			fmt.Fprintf(os.Stderr, "%s: %d ms after start\n", what, time.Since(f.started).Milliseconds())
+		}
+	}
 	s, err := store.Open(st.db, store.Options{})
 	if err != nil {
 		if o, ok := store.AsOpenError(err); ok {
@@ -140,7 +145,9 @@ func run(f flags) error {
 		go syncer.Run(ctx)
 		deps.Sync = deskSync{syncer}
 	}
+	mark("store open")
 	font, note := app.FindFont(st.font)
+	mark("font found")
 	deps.FontNote = note
 	a.Settings().SetTheme(app.NewTheme(font))
 	if env.file != "" {
@@ -157,6 +164,7 @@ func run(f flags) error {
 		}
 	}
 	d := app.NewDesk(a, deps)
+	mark("window built")
 	d.Start()
 	d.Window().ShowAndRun()
 	return nil
