@@ -122,7 +122,7 @@ func newCaseScreen(a fyne.App, win fyne.Window, cs CaseStore, id uuid.UUID, back
 	s.roles = newRolesPanel(win, s.do, s.tell)
 	s.follow = newFollowUpsPanel(win, s.do, s.tell)
 	s.calm = newDeescalatePanel(s.do, s.tell)
-	s.legal = newLegalPanel(s.do)
+	s.legal = newLegalPanel(win, s.do)
 	s.evid = newEvidencePanel(win, cs, s.do, s.tell, func(f func()) { s.ui(f) }, &s.busy)
 
 	header := container.NewBorder(nil, nil, container.NewVBox(s.backBtn), nil,

@@ -272,7 +272,7 @@ func (c *connectScreen) onOpenImage() {
 	}, c.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
 	d.SetTitleText(lang.L("选择入网码的二维码图片"))
-	d.Resize(fyne.NewSize(720, 520))
+	d.Resize(fileDialogSize(c.win))
 	d.Show()
 }
 

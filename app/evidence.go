@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -146,7 +147,15 @@ func (p *evidencePanel) onAddDialog() {
 		p.addFiles([]string{path})
 	}, p.win)
 	d.SetFilter(storage.NewExtensionFileFilter(evidenceExts))
+	d.Resize(fileDialogSize(p.win))
 	d.Show()
+}
+
+// fileDialogSize is most of the window: Fyne's file dialogs open small,
+// showing a few files at a time.
+func fileDialogSize(win fyne.Window) fyne.Size {
+	sz := win.Canvas().Size()
+	return fyne.NewSize(max(600, sz.Width*0.85), max(420, sz.Height*0.85))
 }
 
 // storedFile is a file stored as a blob, ready to be recorded.
@@ -287,7 +296,8 @@ func (p *evidencePanel) render() {
 		if i > 0 {
 			objs = append(objs, widget.NewSeparator())
 		}
-		objs = append(objs, container.NewBorder(nil, nil, p.preview(it), nil,
+		// The thumbnail at the top of its row, beside the file's name.
+		objs = append(objs, container.NewBorder(nil, nil, container.NewVBox(p.preview(it)), nil,
 			container.NewVBox(r.name, container.NewHBox(r.date, r.editDate), r.conflict, r.facts, p.linkBox(r))))
 	}
 	if len(objs) == 0 {
@@ -582,6 +592,7 @@ func (p *evidencePanel) onExportDialog() {
 	}, p.win)
 	d.SetFileName(fmt.Sprintf("证据时间轴-%s.pdf", p.c.Number()))
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	d.Resize(fileDialogSize(p.win))
 	d.Show()
 }
 
@@ -604,8 +615,23 @@ func (p *evidencePanel) exportTo(path string) {
 				return
 			}
 			p.tell(fmt.Sprintf(lang.L("证据时间轴已保存到 %s"), path))
+			// Fyne has no print API: the PDF opens in the system's
+			// viewer, which prints it.
+			if err := openFile(path); err != nil {
+				p.tell(fmt.Sprintf(lang.L("证据时间轴已保存到 %s，但没能打开它：%v。请在文件夹中双击打开后打印。"), path, err))
+			}
 		})
 	}()
+}
+
+// openFile opens the file at path in the program the system uses for
+// it: a PDF in the PDF viewer, to read or print.
+func openFile(path string) error {
+	u, err := url.Parse(storage.NewFileURI(path).String())
+	if err != nil {
+		return err
+	}
+	return fyne.CurrentApp().OpenURL(u)
 }
 
 // writeTimeline writes the evidence timeline of c to a new PDF file at

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -18,19 +19,25 @@ import (
 // the case for its legal guide — pinned here by citation, taken off with
 // 取下. Each change is recorded at once.
 type legalPanel struct {
-	do func(caseOp)
+	win fyne.Window
+	do  func(caseOp)
 
 	category *widget.Label
+	recat    *widget.Button      // 改类别
+	dlg      *dialog.FormDialog  // the open 改类别 dialog, if any
+	dlgCat   *widget.SelectEntry // its category
+	current  string              // the category shown
 	entry    *widget.Entry
 	pin      *widget.Button
 	list     *fyne.Container
 	root     fyne.CanvasObject
 }
 
-func newLegalPanel(do func(caseOp)) *legalPanel {
-	p := &legalPanel{do: do}
+func newLegalPanel(win fyne.Window, do func(caseOp)) *legalPanel {
+	p := &legalPanel{win: win, do: do}
 	p.category = widget.NewLabel("")
 	p.category.TextStyle = fyne.TextStyle{Bold: true}
+	p.recat = widget.NewButtonWithIcon(lang.L("改类别"), theme.DocumentCreateIcon(), p.onRecategorize)
 	note := widget.NewLabel(lang.L("法条树和按类别推荐的法条将随法律库提供。现在可以先把要给信访人讲的法条记在这里，打印法律指引时会用到。"))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
@@ -40,7 +47,7 @@ func newLegalPanel(do func(caseOp)) *legalPanel {
 	p.pin = widget.NewButtonWithIcon(lang.L("钉住"), theme.ContentAddIcon(), p.onPin)
 	p.list = container.NewVBox()
 	p.root = container.NewBorder(
-		container.NewVBox(p.category, note, container.NewBorder(nil, nil, nil, p.pin, p.entry), widget.NewSeparator()),
+		container.NewVBox(container.NewHBox(p.category, p.recat), note, container.NewBorder(nil, nil, nil, p.pin, p.entry), widget.NewSeparator()),
 		nil, nil, nil, container.NewVScroll(p.list))
 	return p
 }
@@ -49,6 +56,7 @@ func (p *legalPanel) content() fyne.CanvasObject { return p.root }
 
 // show puts a freshly read case on the panel; on the UI goroutine.
 func (p *legalPanel) show(c cases.Case) {
+	p.current = c.Category
 	cat := c.Category
 	if cat == "" {
 		cat = lang.L("未分类")
@@ -92,4 +100,39 @@ func (p *legalPanel) setPinned(article, title string, on bool) {
 		e, err := cases.NewEvent(c.ID, &cases.ArticlePin{Article: article, Title: title, Pinned: on})
 		return []cases.Event{e}, err
 	}})
+}
+
+// onRecategorize asks for the case's category (one of the usual ones, or
+// typed), to put right a category chosen or typed wrongly at intake.
+func (p *legalPanel) onRecategorize() {
+	p.dlgCat = widget.NewSelectEntry(intakeCategories())
+	p.dlgCat.SetText(p.current)
+	items := []*widget.FormItem{widget.NewFormItem(lang.L("类别"), p.dlgCat)}
+	var d *dialog.FormDialog
+	d = dialog.NewForm(lang.L("改类别"), lang.L("保存"), lang.L("取消"), items, func(ok bool) {
+		if p.dlg == d {
+			p.dlg = nil
+		}
+		if ok {
+			p.setCategory(strings.TrimSpace(p.dlgCat.Text))
+		}
+	}, p.win)
+	p.dlg = d
+	d.Resize(fyne.NewSize(480, 180))
+	d.Show()
+	p.win.Canvas().Focus(p.dlgCat)
+}
+
+// setCategory records category as the case's category, unless it is
+// that already; a category that is too long or empty is refused with
+// the reason on the status line.
+func (p *legalPanel) setCategory(category string) {
+	p.do(caseOp{events: func(c *cases.Case) ([]cases.Event, error) {
+		if category == c.Category {
+			return nil, nil
+		}
+		e, err := cases.NewEvent(c.ID, &cases.CategoryChanged{Category: category})
+		e.BaseVersion = c.Versions.Category
+		return []cases.Event{e}, err
+	}, saved: fmt.Sprintf(lang.L("类别改为“%s”"), category)})
 }

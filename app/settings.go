@@ -387,7 +387,7 @@ func (s *settingsScreen) openFontFile() {
 			d.SetLocation(l)
 		}
 	}
-	d.Resize(fyne.NewSize(720, 520))
+	d.Resize(fileDialogSize(s.win))
 	d.Show()
 }
 
@@ -453,7 +453,7 @@ func (s *settingsScreen) onChangeDir() {
 	if l := existingFolder(s.dir, s.oldData()); l != nil {
 		d.SetLocation(l)
 	}
-	d.Resize(fyne.NewSize(720, 520))
+	d.Resize(fileDialogSize(s.win))
 	d.Show()
 }
 
