@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -38,9 +39,16 @@ func main() {
 	f.started = started
 	if err := run(f); err != nil {
 		fmt.Fprintln(os.Stderr, "jiefang:", err)
+		if runtime.GOOS == "windows" {
+			// No console: the error must be seen in a window.
+			app.ShowStartError(fyneapp.NewWithID(appID), err.Error())
+		}
 		os.Exit(1)
 	}
 }
+
+// appID names the desk to the system (and Fyne's storage).
+const appID = "cn.jiefang.desk"
 
 // flags are the command-line flags; "" (false) means not given.
 type flags struct {
@@ -131,7 +139,7 @@ func run(f flags) error {
 	if err := app.UseLanguage(st.language); err != nil {
 		fmt.Fprintln(os.Stderr, "jiefang:", err)
 	}
-	a := fyneapp.NewWithID("cn.jiefang.desk")
+	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	deps := app.Deps{Cases: s, DeviceCode: s.Device().Code, Demo: isDemo}
 	if f.timings {
