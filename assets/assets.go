@@ -1,6 +1,7 @@
-// Package assets holds the files built into the desk: its icon and the
-// English translations of its Chinese interface text. Subpackage fonts
-// finds a Simplified Chinese system font.
+// Package assets holds the files built into the desk: its icon, the
+// English translations of its Chinese interface text, and the statute
+// summaries we wrote. Subpackage fonts finds a Simplified Chinese system
+// font.
 package assets
 
 import (
@@ -18,3 +19,12 @@ var Icon []byte
 //
 //go:embed translations/*.json
 var Translations embed.FS
+
+// Statutes holds legal/<code>.json: for each law a reception desk uses
+// most, the articles a petitioner most needs, each with where it sits in
+// the law, a plain-language summary written by us, and the case
+// categories it bears on. Package legal reads them; the official text is
+// imported separately (jiefangctl legal import).
+//
+//go:embed legal/*.json
+var Statutes embed.FS
