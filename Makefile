@@ -20,8 +20,9 @@ DEMO_CASES ?= 2000
 RUN_PKGS  := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
              libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev fonts-wqy-microhei
 # The hub's tests also run on Debian's PostgreSQL (.ci/postgres.sh starts
-# it and prints JIEFANG_PG_URL; without it they run on SQLite only).
-TEST_PKGS := gcc fonts-wqy-microhei postgresql
+# it and prints JIEFANG_PG_URL; without it they run on SQLite only);
+# the PDF tests read their documents back with poppler-utils.
+TEST_PKGS := gcc fonts-wqy-microhei postgresql poppler-utils
 
 .DEFAULT_GOAL := build
 .PHONY: run test build demo deps-run deps-test vet clean screenshots

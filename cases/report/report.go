@@ -1,5 +1,5 @@
-// Package report writes the PDF documents of a case (for now the evidence
-// timeline). It imports no GUI code, so the desk, the command-line tool and
+// Package report writes the PDF documents of a case: the evidence
+// timeline and the legal guide. It imports no GUI code, so the desk, the command-line tool and
 // the hub make the same documents.
 //
 // The caller supplies the font: the bytes of a standalone TrueType font
