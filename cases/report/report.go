@@ -1,6 +1,6 @@
 // Package report writes the PDF documents of a case: the evidence
-// timeline and the legal guide. It imports no GUI code, so the desk, the command-line tool and
-// the hub make the same documents.
+// timeline and the legal guide. It imports no GUI code, so the desk, the
+// command-line tool and the hub make the same documents.
 //
 // The caller supplies the font: the bytes of a standalone TrueType font
 // with Chinese glyphs, as found by jiefang/assets/fonts (Font.Data of a
