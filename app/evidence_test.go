@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"image"
-	"image/jpeg"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,35 +25,10 @@ import (
 )
 
 // exifPhoto is an 8×8 JPEG whose EXIF DateTimeOriginal is date
-// ("YYYY:MM:DD HH:MM:SS"), in little-endian TIFF.
+// ("YYYY:MM:DD HH:MM:SS").
 func exifPhoto(t *testing.T, date string) []byte {
 	t.Helper()
-	var img bytes.Buffer
-	if err := jpeg.Encode(&img, image.NewGray(image.Rect(0, 0, 8, 8)), nil); err != nil {
-		t.Fatal(err)
-	}
-	var d bytes.Buffer
-	w := func(v any) { binary.Write(&d, binary.LittleEndian, v) }
-	d.WriteString("II")
-	w(uint16(42))
-	w(uint32(8))
-	// IFD0 at 8: one entry, the Exif IFD pointer; the Exif IFD at 26 with
-	// DateTimeOriginal, its text at 44.
-	w(uint16(1))
-	w([]uint16{0x8769, 4})
-	w([]uint32{1, 26, 0})
-	w(uint16(1))
-	w([]uint16{0x9003, 2})
-	w([]uint32{uint32(len(date) + 1), 44, 0})
-	d.WriteString(date + "\x00")
-	seg := append([]byte("Exif\x00\x00"), d.Bytes()...)
-	var out bytes.Buffer
-	out.Write(img.Bytes()[:2])
-	out.Write([]byte{0xFF, 0xE1})
-	binary.Write(&out, binary.BigEndian, uint16(len(seg)+2))
-	out.Write(seg)
-	out.Write(img.Bytes()[2:])
-	return out.Bytes()
+	return exifJPEG(t, image.NewGray(image.Rect(0, 0, 8, 8)), date)
 }
 
 const twoPagePDF = `%PDF-1.4

@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 
 	"jiefang/cases"
-	"jiefang/cases/store"
 )
 
 // typeCard types text into the new-card entry and presses Enter.
@@ -247,16 +246,8 @@ func TestFactCardsWorkflow(t *testing.T) {
 	}
 
 	// Close the database and open it again: everything is there.
-	path := s.Path()
 	cs.leave()
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s2, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := reopen(t, s)
 	ctx := context.Background()
 	c, err := s2.Case(ctx, id)
 	if err != nil {

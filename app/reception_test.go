@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"jiefang/cases"
-	"jiefang/cases/store"
 )
 
 // A whole reception through the desk window, as a receptionist does it:
@@ -182,21 +181,9 @@ func TestFullReception(t *testing.T) {
 	}
 
 	// Close the database, open it again: all of it is there.
-	path := s.Path()
 	test.Tap(cs.backBtn)
 	ui.settle(&d.home.busy)
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s2, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
-	c, err := s2.Case(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := reopenCase(t, s, id)
 	if c.Category != "征地补偿" || c.Summary != "2019年村里征地，补偿款至今只拿到一半，要求补足余款" || c.Channel != cases.ChannelVisit {
 		t.Errorf("reopened case: %q %q %s", c.Category, c.Summary, c.Channel)
 	}

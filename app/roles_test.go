@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"jiefang/cases"
-	"jiefang/cases/store"
 )
 
 // addPerson types a name, chooses a role and taps 添加.
@@ -119,16 +118,8 @@ func TestRolesWorkflow(t *testing.T) {
 	}
 
 	// Close the database and open it again: everything is there.
-	path := s.Path()
 	cs.leave()
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s2, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
+	s2 := reopen(t, s)
 	ctx := context.Background()
 	c, err := s2.Case(ctx, id)
 	if err != nil {
