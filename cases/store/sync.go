@@ -139,10 +139,11 @@ func (s *Store) PendingCounts(ctx context.Context) (events, bytes int64, err err
 	return events, bytes, nil
 }
 
-// Blob is a stored evidence file.
+// Blob is a stored evidence file, or one missing here (MissingBlobs).
 type Blob struct {
 	SHA256 string
 	Size   int64
+	Misses int // MissingBlobs: how often the hub did not give it (MissedBlobs)
 }
 
 // PendingBlobs lists up to limit evidence files not yet uploaded.
@@ -172,6 +173,60 @@ func (s *Store) MarkUploaded(ctx context.Context, sum string) error {
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errors.New("no blob " + sum)
+		}
+		return nil
+	})
+}
+
+// MissingBlobs lists up to limit evidence files that cases here refer to
+// and this desk does not hold: those of cases pulled from the hub. Files
+// not asked for yet come first, smallest first (the most thumbnails of
+// step 4 soonest, and a large file never holds up the small ones); then
+// those the hub did not give (MissedBlobs), the longest ago first, so one
+// the hub never gets cannot hold up the rest. Size is as the evidence
+// record says; a sum recorded with two sizes is listed with each.
+func (s *Store) MissingBlobs(ctx context.Context, limit int) ([]Blob, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT e.sha256, e.size, coalesce(max(m.tries), 0) FROM evidence e
+		LEFT JOIN blob_misses m ON m.sha256 = e.sha256
+		WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = e.sha256)
+		GROUP BY e.sha256, e.size
+		ORDER BY coalesce(max(m.seq), 0), e.size, e.sha256 LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: missing blobs: %w", err)
+	}
+	defer rows.Close()
+	var out []Blob
+	for rows.Next() {
+		var b Blob
+		if err := rows.Scan(&b.SHA256, &b.Size, &b.Misses); err != nil {
+			return nil, fmt.Errorf("store: missing blobs: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// BlobMiss is an ask for a missing evidence file that did not bring it.
+type BlobMiss struct {
+	SHA256 string
+	Reason string // a short code, for whoever looks: not_found, mismatch, cut…
+}
+
+// MissedBlobs records, in one transaction and in their order, asks to
+// the hub that did not bring missing evidence files: each goes behind
+// the other missing files until it is stored (KeepBlob).
+func (s *Store) MissedBlobs(ctx context.Context, ms []BlobMiss) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	return s.writeTx(ctx, "blobs missed", func(tx *sql.Tx) error {
+		for _, m := range ms {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO blob_misses (sha256, seq, tries, reason)
+				VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM blob_misses), 1, ?2)
+				ON CONFLICT (sha256) DO UPDATE SET seq = excluded.seq, tries = tries + 1, reason = excluded.reason`,
+				m.SHA256, m.Reason); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -8,7 +8,8 @@ import (
 )
 
 // runSync runs one sync round: enroll first if a code is given, then push
-// every pending event, upload evidence files, and pull.
+// every pending event, upload evidence files, pull, and download evidence
+// files of pulled cases.
 func runSync(ctx context.Context, e env, args []string) error {
 	fs, db := flags("sync", e)
 	code := fs.String("enroll", "", "入网码 / one-time enrollment code from the hub")
@@ -42,6 +43,16 @@ func runSync(ctx context.Context, e env, args []string) error {
 	rep, err := client.Round(ctx, s, r)
 	fmt.Fprintf(e.stdout, "上传 %d 条，被退回 %d 条，证据文件 %d 个（%d 字节），下载 %d 条\n",
 		rep.Pushed, rep.Rejected, rep.Blobs, rep.BlobBytes, rep.Pulled)
+	if rep.Downloaded+rep.DownloadSkipped+rep.DownloadFailed > 0 {
+		fmt.Fprintf(e.stdout, "下载证据文件 %d 个（%d 字节）", rep.Downloaded, rep.DownloadedBytes)
+		if rep.DownloadSkipped > 0 {
+			fmt.Fprintf(e.stdout, "；上级还没有 %d 个，下次再取", rep.DownloadSkipped)
+		}
+		if rep.DownloadFailed > 0 {
+			fmt.Fprintf(e.stdout, "；%d 个与记录不符或下载中断，未保存，下次重试", rep.DownloadFailed)
+		}
+		fmt.Fprintln(e.stdout)
+	}
 	if rep.Relayed+rep.RelayRefused > 0 {
 		fmt.Fprintf(e.stdout, "转交U盘包 %d 个（%d 条记录，其中被退回 %d 条）", rep.Relayed, rep.RelayedEvents, rep.RelayRejected)
 		if rep.RelayRefused > 0 {

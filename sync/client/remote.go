@@ -37,6 +37,12 @@ type Remote struct {
 	Batch int
 	// Observe, when set, is told how long each answered request took.
 	Observe func(path string, took time.Duration)
+	// DownloadFiles and DownloadBytes bound the evidence files one round
+	// fetches; DownloadFiles and DownloadBytes (the constants) when 0.
+	DownloadFiles int
+	DownloadBytes int64
+
+	stall time.Duration // a download without a byte this long is abandoned; downloadStall when 0
 
 	base *url.URL
 	hc   *http.Client
@@ -118,6 +124,15 @@ func UserMessage(err error) string {
 // send sends one signed request; path is relative to the hub's address.
 // It has the signature of Sender.
 func (r *Remote) send(ctx context.Context, method, path string, header http.Header, body []byte) (*http.Response, error) {
+	req, err := r.request(ctx, method, path, header, body)
+	if err != nil {
+		return nil, err
+	}
+	return r.hc.Do(req)
+}
+
+// request makes one signed request; path is relative to the hub's address.
+func (r *Remote) request(ctx context.Context, method, path string, header http.Header, body []byte) (*http.Request, error) {
 	u := *r.base
 	ref, err := url.Parse(path)
 	if err != nil {
@@ -134,7 +149,7 @@ func (r *Remote) send(ctx context.Context, method, path string, header http.Head
 	}
 	req.Header.Set(protocol.HeaderVersion, strconv.Itoa(protocol.Version))
 	protocol.Sign(req, r.cred.DeviceID, r.cred.Key, body)
-	return r.hc.Do(req)
+	return req, nil
 }
 
 // call posts req as JSON and decodes the answer into resp. A hub error is

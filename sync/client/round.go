@@ -24,6 +24,10 @@ type Local interface {
 	PendingBlobs(ctx context.Context, limit int) ([]store.Blob, error)
 	MarkUploaded(ctx context.Context, sum string) error
 	BlobPath(sum string) string
+	// Evidence files of pulled cases, fetched from the hub.
+	MissingBlobs(ctx context.Context, limit int) ([]store.Blob, error)
+	KeepBlob(ctx context.Context, sum string, size int64, r io.Reader) error
+	MissedBlobs(ctx context.Context, ms []store.BlobMiss) error
 	// USB bundles of other devices, imported here to be relayed.
 	PendingRelays(ctx context.Context) ([]store.Relay, error)
 	RelayBundle(ctx context.Context, id string) ([]byte, error)
@@ -40,6 +44,13 @@ type Report struct {
 	BlobBytes int64
 	NewEpoch  bool // the hub was restored: everything was sent again
 
+	// Evidence files of pulled cases. Skipped and failed ones are asked
+	// for again in a later round.
+	Downloaded      int   // fetched from the hub and stored here
+	DownloadedBytes int64 // their bytes
+	DownloadSkipped int   // the hub does not have them yet (the desk that added them has not uploaded them)
+	DownloadFailed  int   // refused: content not matching the evidence record, or the download cut or stalled
+
 	Relayed       int    // USB bundles of other devices the hub took
 	RelayedEvents int    // their events the hub stored (now or before)
 	RelayRejected int    // their events the hub refused: in the hub's quarantine
@@ -52,10 +63,13 @@ const Batch = 200
 
 // Round runs one sync round: push every pending event, relay the USB
 // bundles imported here, upload evidence files (the desk's own and those
-// of the bundles), pull until the hub has nothing more. A hub of a new
-// epoch (restored from a backup) first gets everything this device
-// recorded again, and is pulled from the start. A bundle the hub refuses
-// does not fail the round: it keeps waiting, counted in the report.
+// of the bundles), pull until the hub has nothing more, then download a
+// bounded number of the evidence files of pulled cases that this desk
+// does not hold yet (downloadBlobs). A hub of a new epoch (restored from
+// a backup) first gets everything this device recorded again, and is
+// pulled from the start. A bundle the hub refuses, or an evidence file it
+// does not have or sends wrong, does not fail the round: it waits,
+// counted in the report.
 func Round(ctx context.Context, local Local, r *Remote) (Report, error) {
 	var rep Report
 	hello, err := r.Hello(ctx)
@@ -129,6 +143,9 @@ func Round(ctx context.Context, local Local, r *Remote) (Report, error) {
 		if !more {
 			break
 		}
+	}
+	if err := downloadBlobs(ctx, local, r, &rep); err != nil {
+		return rep, err
 	}
 	return rep, nil
 }
