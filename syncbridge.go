@@ -33,5 +33,6 @@ func (d deskSync) Rejected(ctx context.Context) ([]app.RejectedEvent, error) {
 func toAppStatus(st client.Status) app.SyncStatus {
 	return app.SyncStatus{Enrolled: st.Enrolled, Unit: st.Unit, Hub: st.Hub, LastSync: st.LastSync,
 		PendingEvents: st.PendingEvents, PendingBytes: st.PendingBytes, Rejected: st.Rejected,
-		Syncing: st.Syncing, Err: st.Err, NextTry: st.NextTry, Pulled: st.LastReport.Pulled}
+		Syncing: st.Syncing, Err: st.Err, NextTry: st.NextTry, Pulled: st.LastReport.Pulled,
+		Downloaded: st.LastReport.Downloaded}
 }

@@ -342,10 +342,11 @@ func (h *homeScreen) onSyncStatus(st SyncStatus) {
 }
 
 // pulledNew reports whether status next is of a round after prev's that
-// brought events down (another desk's cases, official numbers), so that
-// the case list must be read again.
+// brought events down (another desk's cases, official numbers) or
+// evidence files (their thumbnails), so that what is shown must be read
+// again.
 func pulledNew(prev, next SyncStatus) bool {
-	return next.Pulled > 0 && !next.LastSync.Equal(prev.LastSync)
+	return (next.Pulled > 0 || next.Downloaded > 0) && !next.LastSync.Equal(prev.LastSync)
 }
 
 // onConnect opens the 连接上级 screen.

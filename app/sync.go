@@ -26,6 +26,7 @@ type SyncStatus struct {
 	Err           string    // Chinese: why the last round failed; "" if it worked
 	NextTry       time.Time // when the next automatic round runs after a failure
 	Pulled        int       // events the last round brought down from the hub
+	Downloaded    int       // evidence files the last round brought down
 }
 
 // RejectedEvent is an event the hub refused; it stays in the local log and is listed for the user.

@@ -366,6 +366,7 @@ func TestPulledEventsReloadTheList(t *testing.T) {
 		{"round that pulled nothing", pulled, quiet, false},
 		{"same round, status changed", pulled, syncing, false},
 		{"first status", SyncStatus{}, pulled, true},
+		{"round that downloaded evidence", pulled, SyncStatus{Enrolled: true, LastSync: shanghai(11, 28, 9, 33), Downloaded: 2}, true},
 	} {
 		if got := pulledNew(c.prev, c.next); got != c.want {
 			t.Errorf("%s: %v", c.name, got)
