@@ -37,9 +37,10 @@ type GuideArticle struct {
 
 // Guide layout, in millimetres.
 const (
-	qrSize     = 30.0 // a QR code's side: scannable when printed
-	qrGap      = 4.0  // between an article's text and its QR code
-	minArticle = 48.0 // an article starts on a new page with less left
+	qrSize      = 30.0 // a QR code's side: scannable when printed
+	qrGap       = 4.0  // between an article's text and its QR code
+	minArticle  = 48.0 // an article starts on a new page with less left
+	headingRoom = 30.0 // a heading starts on a new page with less left
 )
 
 // LegalGuide writes the case's legal guide as an A4 PDF to w, in black
@@ -86,7 +87,12 @@ func LegalGuide(w io.Writer, g Guide, font []byte, now time.Time) error {
 	pdf.CellFormat(0, 6, "给信访人的说明，请收好。", "", 1, "C", false, 0, "")
 	pdf.Ln(3)
 
+	_, pageH := pdf.GetPageSize()
 	heading := func(s string) {
+		// A heading does not stand alone at the foot of a page.
+		if pdf.GetY() > pageH-margin-headingRoom {
+			pdf.AddPage()
+		}
 		pdf.Ln(2)
 		pdf.SetFont(fontName, "", 14)
 		para(pdf, margin, 8, s)
@@ -121,7 +127,6 @@ func LegalGuide(w io.Writer, g Guide, font []byte, now time.Time) error {
 	if len(g.Articles) == 0 {
 		para(pdf, margin, lineH, "接待时没有选定法条。")
 	}
-	_, pageH := pdf.GetPageSize()
 	for i, a := range g.Articles {
 		if pdf.GetY() > pageH-margin-minArticle {
 			pdf.AddPage()

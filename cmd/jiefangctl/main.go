@@ -1,7 +1,7 @@
 // Command jiefangctl is the desk's admin and batch tool: demo data,
 // integrity checks, statistics, case listings, benchmarks, one sync round
-// with the hub, and USB bundles for devices without a network. It never
-// imports Fyne.
+// with the hub, USB bundles for devices without a network, the official
+// text of laws and the legal guide of a case. It never imports Fyne.
 //
 //	jiefangctl demo   --db PATH --cases N [--seed S]
 //	jiefangctl verify --db PATH
@@ -11,6 +11,9 @@
 //	jiefangctl sync   --db PATH [--enroll CODE]
 //	jiefangctl bundle export --db PATH --out FILE [--enroll CODE]
 //	jiefangctl bundle import --db PATH FILE
+//	jiefangctl legal import --db PATH FILE…
+//	jiefangctl legal list   --db PATH
+//	jiefangctl legal guide  --db PATH --case ID --out FILE.pdf [--contact TEXT] [--qr-base URL] [--font FILE]
 package main
 
 import (

@@ -29,6 +29,7 @@ func commands() map[string]command {
 		"bench":  {Summary: "性能测试 / measure the store", Run: runBench},
 		"sync":   {Summary: "同步一轮 / one sync round with the hub (--enroll CODE first time)", Run: runSync},
 		"bundle": {Summary: "U盘包 / export, import or list USB bundles relayed to the hub", Run: runBundle},
+		"legal":  {Summary: "法律原文与法律指引 / import the official text of laws, list it, print a case's legal guide PDF", Run: runLegal},
 	}
 }
 
