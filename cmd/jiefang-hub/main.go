@@ -1,7 +1,8 @@
 // Command jiefang-hub is the county hub that desks push their events to
 // and pull their unit's cases from: the HTTPS sync server and its
-// administration (units, enrollment codes, devices, statistics, backup).
-// It never imports Fyne.
+// administration (units, enrollment codes, devices, statistics, backup),
+// and the public statute pages at /statutes/ with the official texts
+// imported into it. It never imports Fyne.
 //
 //	jiefang-hub serve   --db PATH | --pg URL [--addr HOST:PORT] [--insecure-http]
 //	jiefang-hub units   add --name NAME [--parent NAME] | list
@@ -11,6 +12,7 @@
 //	jiefang-hub stats   --json
 //	jiefang-hub backup  --out FILE
 //	jiefang-hub new-epoch   (after restoring a PostgreSQL dump)
+//	jiefang-hub legal   import FILE.md… | list
 package main
 
 import (

@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"backup":    {Summary: "备份 / consistent copy of a SQLite hub while serving", Run: runBackup},
 		"bench":     {Summary: "负载测试 / load test with simulated devices", Run: runBench},
 		"new-epoch": {Summary: "新纪元 / after restoring a dump: devices re-push and re-pull", Run: runNewEpoch},
+		"legal":     {Summary: "法律原文 / import official statute texts (legal import FILE.md…), list them", Run: runLegal},
 		"version":   {Summary: "版本 / protocol version", Run: runVersion},
 	}
 }

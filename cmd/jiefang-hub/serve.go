@@ -67,6 +67,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "certificate SHA-256 %s\n", fp)
 	}
 	fmt.Fprintf(e.stdout, "serving %s://%s (%s, epoch %s)\n", scheme, ln.Addr(), h.Dialect(), h.Epoch())
+	fmt.Fprintf(e.stdout, "statute pages, public: %s://%s%s\n", scheme, ln.Addr(), hub.StatutesPath)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

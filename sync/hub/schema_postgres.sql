@@ -1,6 +1,9 @@
 -- The hub's schema on PostgreSQL: the same tables as on SQLite. Pushes
 -- are serialized by an advisory lock held to commit, so hub sequence
 -- numbers become visible in order and a pull never skips a row.
+--
+-- This is schema version 1, as first released: leave it as it is. Later
+-- changes are steps in migrations/postgres/ (see migrate.go).
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY,

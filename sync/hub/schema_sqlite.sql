@@ -2,6 +2,9 @@
 -- in hub sequence order; what was refused but could be read waits in
 -- quarantine. Times are UTC milliseconds. A unit's path is the ids from
 -- the root down, "/1/4/9/", so a subtree is a path prefix.
+--
+-- This is schema version 1, as first released: leave it as it is. Later
+-- changes are steps in migrations/sqlite/ (see migrate.go).
 
 CREATE TABLE meta (
 	key   TEXT PRIMARY KEY,

@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
+	"jiefang/legal"
 	"jiefang/sync/protocol"
 )
 
@@ -27,6 +29,11 @@ type Server struct {
 	// MaxRelayBody limits the body of a relayed USB bundle, which may
 	// carry more events than a push.
 	MaxRelayBody int64
+
+	// Statutes is the library of the statute pages; Handler builds one
+	// (NewStatutes, checking for imports every DefaultStatutesCheck)
+	// when it is nil.
+	Statutes *Statutes
 
 	mu   sync.Mutex
 	seen map[string]time.Time // last-seen written per device, at most once a minute
@@ -51,6 +58,15 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.Handle("POST "+protocol.PathRelay, s.authed(s.relay))
 	mux.Handle("HEAD "+protocol.PathBlobs+"{sum}", s.authed(s.blobHead))
 	mux.Handle("GET "+protocol.PathBlobs+"{sum}", s.authed(s.blobGet))
+	// The statute pages answer anyone: no device, no signature.
+	if s.Statutes == nil {
+		st, err := NewStatutes(context.Background(), s.store, DefaultStatutesCheck, s.log)
+		if err != nil {
+			return nil, err
+		}
+		s.Statutes = st
+	}
+	mux.Handle(StatutesPath, legal.Pages(s.Statutes.Library, legal.PagesOptions{Prefix: strings.TrimSuffix(StatutesPath, "/")}))
 	if s.blobs != nil {
 		up, err := s.blobs.UploadHandler(protocol.PathUploads, nil)
 		if err != nil {

@@ -3,8 +3,10 @@
 // duplicate, conflict or rejected (keeping what it refused in
 // quarantine), gives each new case its official number, keeps units,
 // devices and enrollment codes, and serves each device the events of its
-// unit's subtree in sequence order, over HTTP(S). Storage is SQLite
-// (embedded default) or PostgreSQL, through one code path.
+// unit's subtree in sequence order, over HTTP(S). It also keeps the
+// official text of laws imported into it and serves the statute pages
+// to anyone (StatutesPath). Storage is SQLite (embedded default) or
+// PostgreSQL, through one code path.
 package hub
 
 import (
@@ -233,7 +235,13 @@ func (s *Store) init(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, s.d.schema); err != nil {
 				return err
 			}
-			return s.newEpoch(ctx, tx)
+			if err := s.newEpoch(ctx, tx); err != nil {
+				return err
+			}
+			return s.migrate(ctx, tx)
+		}
+		if err := s.migrate(ctx, tx); err != nil {
+			return err
 		}
 		var v string
 		err := s.queryRow(ctx, tx, `SELECT value FROM meta WHERE key = ?`, metaBackup).Scan(&v)
@@ -248,6 +256,9 @@ func (s *Store) init(ctx context.Context) error {
 		}
 		return s.newEpoch(ctx, tx)
 	})
+	if errors.Is(err, ErrNewerSchema) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("hub: create schema: %w", err)
 	}
