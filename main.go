@@ -24,6 +24,7 @@ import (
 	"jiefang/assets"
 	"jiefang/assets/fonts"
 	"jiefang/cases/store"
+	"jiefang/legal"
 	"jiefang/sync/client"
 )
 
@@ -154,6 +155,17 @@ func run(f flags) error {
 		deps.Sync = deskSync{syncer}
 	}
 	mark("store open")
+	imported, err := s.ImportedLaws(context.Background())
+	if err != nil {
+		// The laws that read are still shown; the others are named.
+		fmt.Fprintln(os.Stderr, "jiefang:", err)
+	}
+	if deps.Statutes, err = statutes(imported); err != nil {
+		// Step 5 says the library is missing and pins by citation only.
+		fmt.Fprintln(os.Stderr, "jiefang:", err)
+	}
+	deps.Guides = app.LegalGuides(deps.Statutes)
+	mark("statutes loaded")
 	font, note := app.FindFont(st.font)
 	mark("font found")
 	deps.FontNote = note
@@ -176,6 +188,22 @@ func run(f flags) error {
 	d.Start()
 	d.Window().ShowAndRun()
 	return nil
+}
+
+// statutes builds the statute library: the summaries shipped with the
+// desk (assets.Statutes) merged with the official texts imported into
+// the store (jiefangctl legal import), which give the tree its
+// structure and text; imported may be nil.
+func statutes(imported []*legal.Law) (*legal.Library, error) {
+	shipped, err := legal.LoadShipped(assets.Statutes)
+	if err != nil {
+		return nil, fmt.Errorf("the statute summaries built into the desk: %w", err)
+	}
+	lib, err := legal.NewLibrary(shipped, imported)
+	if err != nil {
+		return nil, fmt.Errorf("the statute library: %w", err)
+	}
+	return lib, nil
 }
 
 // settingsEnv is where the settings and the default databases are.

@@ -122,7 +122,7 @@ func newCaseScreen(a fyne.App, win fyne.Window, cs CaseStore, id uuid.UUID, back
 	s.roles = newRolesPanel(win, s.do, s.tell)
 	s.follow = newFollowUpsPanel(win, s.do, s.tell)
 	s.calm = newDeescalatePanel(s.do, s.tell)
-	s.legal = newLegalPanel(win, s.do)
+	s.legal = newLegalPanel(win, s.do, s.tell, func(f func()) { s.ui(f) }, &s.busy)
 	s.evid = newEvidencePanel(win, cs, s.do, s.tell, func(f func()) { s.ui(f) }, &s.busy)
 
 	header := container.NewBorder(nil, nil, container.NewVBox(s.backBtn), nil,
@@ -497,7 +497,7 @@ func (s *caseScreen) onOpenPetitionerView() {
 		return
 	}
 	var v *petitionerView
-	v = newPetitionerView(s.app, func() {
+	v = newPetitionerView(s.app, s.legal.lib, func() {
 		if s.petitioner == v {
 			s.petitioner = nil
 		}
@@ -526,6 +526,7 @@ func (s *caseScreen) leave() {
 	s.facts.unbind()
 	s.evid.unbind()
 	s.calm.leave()
+	s.legal.leave()
 	if s.petitioner != nil {
 		s.petitioner.close()
 		s.petitioner = nil

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"jiefang/cases"
+	"jiefang/legal"
 )
 
 // CaseStore is what the desk needs from the case store (cases/store
@@ -28,6 +29,14 @@ type CaseStore interface {
 	BlobPath(sum string) string
 }
 
+// GuideWriter makes the legal guide (法律指引) of a case: the PDF handed
+// to the petitioner with the articles pinned to the case.
+type GuideWriter interface {
+	// WriteGuide writes c's guide as a new PDF file at path, leaving no
+	// file when it fails, and gives up when ctx is done.
+	WriteGuide(ctx context.Context, c cases.Case, path string) error
+}
+
 // Deps are what the desk is built from.
 type Deps struct {
 	Cases      CaseStore
@@ -35,6 +44,12 @@ type Deps struct {
 	Demo       bool   // the database holds demo data
 	FontNote   string // a problem with the Chinese font to tell the user, if any
 	Sync       Syncer // sync with the hub; nil: none (the desk says it is not connected)
+	// Statutes is the statute library of step 5 (法律导航) and the
+	// petitioner view; nil: articles are pinned by citation only.
+	Statutes *legal.Library
+	// Guides makes the legal guide that step 5 prints; nil: 打印法律指引
+	// says the guide is not available.
+	Guides GuideWriter
 	// Settings is how the desk was set up and where the 设置 screen
 	// saves; nil: no 设置 button.
 	Settings *SettingsEnv
@@ -89,6 +104,7 @@ func (d *Desk) openCase(id uuid.UUID, note string) {
 	if d.deps.Now != nil {
 		d.open.follow.now = d.deps.Now
 	}
+	d.open.legal.use(d.deps.Statutes, d.deps.Guides)
 	d.win.SetContent(d.open.content())
 	if note != "" {
 		d.open.tell(note)

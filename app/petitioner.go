@@ -16,7 +16,9 @@ import (
 
 // petitionerView is the window the petitioner looks at (step 1, 空间置换):
 // in large type and plain words, the request, how much of it is settled
-// (the progress bar) and the fact cards with their status words. It shows
+// (the progress bar), the fact cards with their status words and, once
+// articles are pinned in step 5, each with our plain-words summary and a
+// QR code the petitioner can scan to keep it on their phone. It shows
 // no staff names, titles or ranks, and no case number. Fyne has no
 // monitor API: the receptionist drags it to the second screen (or the
 // laptop turned around) and presses F11 for full screen. The case screen
@@ -26,16 +28,24 @@ type petitionerView struct {
 	summary  *widget.Label
 	progress *progressBar
 	cards    *fyne.Container
+	lib      *statutes       // for the pinned articles' summaries and QR codes; nil: titles only
+	lawsHead *widget.Label   // 与您的事情有关的法律规定, shown when articles are pinned
+	laws     *fyne.Container // the pinned articles
 	body     *container.ThemeOverride
 	closed   func() // told when the window closes; nil once closed from here
 }
 
-func newPetitionerView(a fyne.App, closed func()) *petitionerView {
-	v := &petitionerView{win: a.NewWindow(lang.L("事实核对")), closed: closed}
+// petitionerQR is the side of a pinned article's QR code in the view.
+const petitionerQR = 220
+
+func newPetitionerView(a fyne.App, lib *statutes, closed func()) *petitionerView {
+	v := &petitionerView{win: a.NewWindow(lang.L("事实核对")), lib: lib, closed: closed}
 	v.summary = widget.NewLabel("")
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.progress = newProgressBar()
 	v.cards = container.NewVBox()
+	v.lawsHead = widget.NewLabelWithStyle(lang.L("与您的事情有关的法律规定"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.laws = container.NewVBox()
 	top := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("核实进度"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		v.progress,
@@ -46,6 +56,8 @@ func newPetitionerView(a fyne.App, closed func()) *petitionerView {
 		v.summary,
 		widget.NewLabelWithStyle(lang.L("我们一起核对的事实"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		v.cards,
+		v.lawsHead,
+		v.laws,
 	)
 	v.body = container.NewThemeOverride(
 		container.NewPadded(container.NewBorder(top, nil, nil, nil, container.NewVScroll(body))),
@@ -94,7 +106,49 @@ func (v *petitionerView) show(c cases.Case) {
 		objs = append(objs, widget.NewLabel(lang.L("还没有记下事实。")))
 	}
 	v.cards.Objects = objs
+	v.showArticles(c)
 	v.body.Refresh() // the new cards take the large theme
+}
+
+// showArticles lists the articles pinned to the case in pin order: the
+// law and article, our summary and the QR code holding them. An article
+// pinned by a citation the library does not have shows its citation.
+func (v *petitionerView) showArticles(c cases.Case) {
+	variant := fyne.CurrentApp().Settings().ThemeVariant()
+	th := v.body.Theme
+	objs := make([]fyne.CanvasObject, 0, len(c.Articles))
+	for _, a := range c.Articles {
+		name := a.Title
+		if name == "" {
+			name = a.Article
+		}
+		summary := ""
+		var qr fyne.CanvasObject
+		if n := v.lib.node(a.Article); n != nil {
+			name, summary = v.lib.citation(n), n.Summary
+			if res, err := v.lib.qrCode(n); err == nil {
+				img := canvas.NewImageFromResource(res)
+				img.FillMode = canvas.ImageFillContain
+				img.SetMinSize(fyne.NewSize(petitionerQR, petitionerQR))
+				qr = container.NewVBox(img, widget.NewLabelWithStyle(lang.L("手机扫码保存"), fyne.TextAlignCenter, fyne.TextStyle{}))
+			}
+		}
+		title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title.Wrapping = fyne.TextWrapWord
+		text := container.NewVBox(title)
+		if summary != "" {
+			sum := widget.NewLabel(summary)
+			sum.Wrapping = fyne.TextWrapWord
+			text.Add(sum)
+		}
+		bg := canvas.NewRectangle(th.Color(theme.ColorNameInputBackground, variant))
+		bg.StrokeColor, bg.StrokeWidth = th.Color(theme.ColorNameSeparator, variant), 1
+		bg.CornerRadius = th.Size(theme.SizeNameInputRadius)
+		objs = append(objs, container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, nil, qr, text))))
+	}
+	v.laws.Objects = objs
+	setVisible(v.lawsHead, len(objs) > 0)
+	setVisible(v.laws, len(objs) > 0)
 }
 
 // close closes the window without telling the case screen, which knows.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"github.com/google/uuid"
 
@@ -43,7 +44,7 @@ func TestMainScreens(t *testing.T) {
 	test.ApplyTheme(t, NewTheme(loadWQY(t)))
 	s := newTestStore(t)
 	id := seedScenes(t, s)
-	d := NewDesk(a, Deps{Cases: pinnedCode{s}, DeviceCode: "A7K2", Now: func() time.Time { return sceneNow }})
+	d := NewDesk(a, Deps{Cases: pinnedCode{s}, DeviceCode: "A7K2", Statutes: testLibrary(t), Now: func() time.Time { return sceneNow }})
 	t.Cleanup(d.win.Close)
 	ui := newTestUI()
 	d.ui, d.home.ui = ui.do, ui.do
@@ -68,6 +69,13 @@ func TestMainScreens(t *testing.T) {
 		t.Fatal("the petitioner view did not open")
 	}
 	renderScreen(t, "petitioner-view", cs.petitioner.win.Canvas(), fix)
+	// Further down: the articles pinned in step 5, with their QR codes.
+	walk(cs.petitioner.body, func(o fyne.CanvasObject) {
+		if s, ok := o.(*container.Scroll); ok {
+			s.ScrollToBottom()
+		}
+	})
+	renderScreen(t, "petitioner-laws", cs.petitioner.win.Canvas(), fix)
 }
 
 // pinnedCode shows a store's case numbers with the device code A7K2 in
@@ -275,8 +283,8 @@ func seedScenes(t *testing.T, s *store.Store) uuid.UUID {
 		&cases.EvidenceAdd{EvidenceID: newID(t), SHA256: sum, FileName: "镇政府拨款说明.pdf", MediaType: "application/pdf", Size: size,
 			Facts: []uuid.UUID{facts[4]}},
 		&cases.StepProgress{Step: 4, Done: true},
-		&cases.ArticlePin{Article: "tdglf/48", Title: "土地管理法 第四十八条（征地补偿原则）", Pinned: true},
-		&cases.ArticlePin{Article: "xfgztl/31", Title: "信访工作条例 第三十一条（受理与告知）", Pinned: true},
+		&cases.ArticlePin{Article: "tdglf/48", Title: "土地管理法 第四十八条（征地补偿的原则）", Pinned: true},
+		&cases.ArticlePin{Article: "xfgztl/31", Title: "信访工作条例 第三十一条（按事情性质分流办理）", Pinned: true},
 		&cases.IntensityScored{Score: 58, Level: cases.IntensityAmber},
 		&cases.FollowUpSchedule{FollowUpID: call, Kind: cases.FollowUpCall, Due: cases.FollowUpCall.DefaultDue(end)},
 		&cases.FollowUpSchedule{FollowUpID: newID(t), Kind: cases.FollowUpVisit, Due: cases.FollowUpVisit.DefaultDue(end)},
