@@ -9,8 +9,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,6 +27,7 @@ import (
 	"jiefang/assets"
 	"jiefang/assets/fonts"
 	"jiefang/cases/store"
+	"jiefang/cases/triage"
 	"jiefang/legal"
 	"jiefang/sync/client"
 )
@@ -165,6 +169,9 @@ func run(f flags) error {
 		fmt.Fprintln(os.Stderr, "jiefang:", err)
 	}
 	deps.Guides = app.LegalGuides(deps.Statutes)
+	if deps.Scorer, err = scorer(filepath.Dir(st.db)); err != nil {
+		fmt.Fprintln(os.Stderr, "jiefang:", err) // cases are not scored
+	}
 	mark("statutes loaded")
 	font, note := app.FindFont(st.font)
 	mark("font found")
@@ -188,6 +195,30 @@ func run(f flags) error {
 	d.Start()
 	d.Window().ShowAndRun()
 	return nil
+}
+
+// scorer builds the intensity scorer from our word lists
+// (assets.Triage) and the township's own, triage-words.txt in the data
+// directory dir, if there is one. A bad line of the township's file is
+// reported and skipped.
+func scorer(dir string) (*triage.Scorer, error) {
+	var extra io.Reader
+	f, err := os.Open(filepath.Join(dir, triage.ExtensionFile))
+	switch {
+	case err == nil:
+		defer f.Close()
+		extra = f
+	case !errors.Is(err, fs.ErrNotExist):
+		fmt.Fprintln(os.Stderr, "jiefang:", err)
+	}
+	lex, problems, err := triage.LoadLexicon(assets.Triage, extra)
+	for _, p := range problems {
+		fmt.Fprintln(os.Stderr, "jiefang:", triage.ExtensionFile+":", p)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the intensity word lists: %w", err)
+	}
+	return triage.NewScorer(lex), nil
 }
 
 // statutes builds the statute library: the summaries shipped with the

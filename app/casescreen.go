@@ -20,6 +20,7 @@ import (
 	"github.com/google/uuid"
 
 	"jiefang/cases"
+	"jiefang/cases/triage"
 )
 
 const (
@@ -79,6 +80,8 @@ type caseScreen struct {
 	queue      []caseOp        // changes waiting for the one being saved
 	saving     bool
 	left       bool // the screen was left: late results are dropped
+
+	scorer *triage.Scorer // scores the case's text when this desk changes it; nil: none
 
 	ui   func(func())   // runs a background result on the UI goroutine: fyne.Do (tests queue it)
 	busy sync.WaitGroup // background work not yet applied on the UI goroutine (tests wait on it)
@@ -424,6 +427,14 @@ func (s *caseScreen) next() {
 			defer cancel()
 			_, err := s.cases.Append(ctx, evs...)
 			c, lerr := s.cases.Case(ctx, s.id)
+			var serr error // the intensity could not be recorded
+			if err == nil && lerr == nil {
+				if scored, e := rescore(ctx, s.cases, s.scorer, c, evs); e != nil {
+					serr = e
+				} else {
+					c = scored
+				}
+			}
 			apply(func() {
 				s.saving = false
 				if s.left {
@@ -444,6 +455,9 @@ func (s *caseScreen) next() {
 					msg := fmt.Sprintf(lang.L("已保存 %s"), cases.Local(time.Now()).Format("15:04:05"))
 					if op.saved != "" {
 						msg += " · " + op.saved
+					}
+					if serr != nil {
+						msg += " · " + lang.L("情绪强度未能更新：") + serr.Error()
 					}
 					s.tell(msg)
 				}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"jiefang/cases"
+	"jiefang/cases/triage"
 )
 
 // calmDown is how long a 冷静一下 pause lasts.
@@ -33,11 +34,13 @@ var deescalationTips = []string{
 // a pause is recorded as a note, so the log shows the conversation was
 // paused.
 type deescalatePanel struct {
-	do   func(caseOp)
-	tell func(string)
-	now  func() time.Time
+	do     func(caseOp)
+	tell   func(string)
+	now    func() time.Time
+	scorer *triage.Scorer // explains the score; nil: no explanation
 
 	intensity *widget.Label
+	reasons   *widget.Label // why the score is what it is
 	entry     *widget.Entry
 	add       *widget.Button
 	notes     *widget.Label
@@ -55,6 +58,9 @@ func newDeescalatePanel(do func(caseOp), tell func(string)) *deescalatePanel {
 	p := &deescalatePanel{do: do, tell: tell, now: time.Now}
 	p.intensity = widget.NewLabel("")
 	p.intensity.TextStyle = fyne.TextStyle{Bold: true}
+	p.reasons = widget.NewLabel("")
+	p.reasons.Wrapping = fyne.TextWrapWord
+	p.reasons.Hide()
 	tips := widget.NewLabel("· " + strings.Join(translated(deescalationTips), "\n· "))
 	tips.Wrapping = fyne.TextWrapWord
 	p.entry = widget.NewEntry()
@@ -66,7 +72,7 @@ func newDeescalatePanel(do func(caseOp), tell func(string)) *deescalatePanel {
 	p.timerText = widget.NewLabel(lang.L("需要时可暂停接谈，冷静几分钟。"))
 	p.timerBtn = widget.NewButtonWithIcon(lang.L("冷静一下"), theme.MediaPauseIcon(), p.onTimer)
 	p.root = container.NewBorder(
-		container.NewVBox(p.intensity, tips, widget.NewSeparator(),
+		container.NewVBox(p.intensity, p.reasons, tips, widget.NewSeparator(),
 			container.NewBorder(nil, nil, nil, p.timerBtn, p.timerText), widget.NewSeparator(),
 			container.NewBorder(nil, nil, nil, p.add, p.entry)),
 		nil, nil, nil,
@@ -84,9 +90,10 @@ func translated(ss []string) []string {
 
 func (p *deescalatePanel) content() fyne.CanvasObject { return p.root }
 
-// intensityText says the case's intensity in numbers and words.
-func intensityText(c cases.Case) string {
-	if c.Intensity == 0 && c.IntensityLevel == cases.IntensityGreen {
+// intensityText says the case's intensity in numbers and words; scored:
+// the desk scores cases (a score of 0 is a score, not a missing one).
+func intensityText(c cases.Case, scored bool) string {
+	if !scored && c.Intensity == 0 && c.IntensityLevel == cases.IntensityGreen {
 		return lang.L("情绪强度：尚未评分（三维甄别启用后显示）")
 	}
 	return fmt.Sprintf(lang.L("情绪强度：%d 分 · %s"), c.Intensity, lang.L(c.IntensityLevel.Label()))
@@ -94,7 +101,8 @@ func intensityText(c cases.Case) string {
 
 // show puts a freshly read case on the panel; on the UI goroutine.
 func (p *deescalatePanel) show(c cases.Case) {
-	p.intensity.SetText(intensityText(c))
+	p.intensity.SetText(intensityText(c, p.scorer != nil))
+	p.showReasons(c)
 	p.intensity.Importance = widget.MediumImportance
 	switch c.IntensityLevel {
 	case cases.IntensityRed:
@@ -112,6 +120,22 @@ func (p *deescalatePanel) show(c cases.Case) {
 		lines = []string{lang.L("还没有备注。")}
 	}
 	p.notes.SetText(strings.Join(lines, "\n"))
+}
+
+// showReasons lists why the case scores what it does: each signal with
+// the words that fired it. They are worked out again from the case's
+// text, as the score was; viewing never writes.
+func (p *deescalatePanel) showReasons(c cases.Case) {
+	if p.scorer == nil {
+		p.reasons.Hide()
+		return
+	}
+	rs := p.scorer.Score(triage.CaseText(c)).Strings()
+	if len(rs) == 0 {
+		rs = []string{lang.L("没有发现激烈、威胁或集体行动的言辞。")}
+	}
+	p.reasons.SetText(lang.L("评分依据：") + "\n· " + strings.Join(rs, "\n· "))
+	p.reasons.Show()
 }
 
 // onAdd records the typed note.

@@ -30,7 +30,7 @@ func TestDeescalationStep(t *testing.T) {
 	}
 	cs.load()
 	cs.wait()
-	if p.intensity.Text != "情绪强度：86 分 · 高危" {
+	if p.intensity.Text != "情绪强度：86 分 · 红色" {
 		t.Errorf("scored case: %q", p.intensity.Text)
 	}
 

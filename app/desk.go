@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"jiefang/cases"
+	"jiefang/cases/triage"
 	"jiefang/legal"
 )
 
@@ -53,6 +54,9 @@ type Deps struct {
 	// Settings is how the desk was set up and where the 设置 screen
 	// saves; nil: no 设置 button.
 	Settings *SettingsEnv
+	// Scorer scores the intensity (强度) of what the petitioner says, each
+	// time this desk changes a case's text; nil: cases are not scored.
+	Scorer *triage.Scorer
 	// Now is the desk's clock for what falls due (今日待办, follow-ups);
 	// time.Now when nil.
 	Now func() time.Time
@@ -104,6 +108,8 @@ func (d *Desk) openCase(id uuid.UUID, note string) {
 	if d.deps.Now != nil {
 		d.open.follow.now = d.deps.Now
 	}
+	d.open.scorer = d.deps.Scorer
+	d.open.calm.scorer = d.deps.Scorer
 	d.open.legal.use(d.deps.Statutes, d.deps.Guides)
 	d.win.SetContent(d.open.content())
 	if note != "" {

@@ -387,6 +387,7 @@ func (h *homeScreen) onNewReception() {
 	}
 	h.intake = newIntakeForm(h.win, h.deps.Cases, h.onCaseCreated)
 	h.intake.ui = h.ui
+	h.intake.scorer = h.deps.Scorer
 	h.intake.show()
 }
 

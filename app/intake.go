@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"jiefang/cases"
+	"jiefang/cases/triage"
 )
 
 // intakeCategories are offered in the intake form; staff may type another.
@@ -29,6 +30,7 @@ type intakeForm struct {
 	win     fyne.Window
 	cases   CaseStore
 	created func(id uuid.UUID, number string)
+	scorer  *triage.Scorer // scores the new case's text; nil: none
 	ui      func(func())   // runs the result on the UI goroutine: fyne.Do (tests queue it)
 	busy    sync.WaitGroup // the save under way (tests wait on it)
 
@@ -125,6 +127,13 @@ func (f *intakeForm) save(e cases.Event) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	stored, err := f.cases.Append(ctx, e)
+	if err == nil {
+		// The new case's intensity. Should it fail, the case is there
+		// all the same, and the next change of its text scores it.
+		if c, cerr := f.cases.Case(ctx, e.CaseID); cerr == nil {
+			rescore(ctx, f.cases, f.scorer, c, stored)
+		}
+	}
 	f.ui(func() {
 		if err != nil {
 			f.refuse(err)

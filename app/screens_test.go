@@ -22,6 +22,7 @@ import (
 
 	"jiefang/cases"
 	"jiefang/cases/store"
+	"jiefang/cases/triage"
 )
 
 var (
@@ -44,7 +45,7 @@ func TestMainScreens(t *testing.T) {
 	test.ApplyTheme(t, NewTheme(loadWQY(t)))
 	s := newTestStore(t)
 	id := seedScenes(t, s)
-	d := NewDesk(a, Deps{Cases: pinnedCode{s}, DeviceCode: "A7K2", Statutes: testLibrary(t), Now: func() time.Time { return sceneNow }})
+	d := NewDesk(a, Deps{Cases: pinnedCode{s}, DeviceCode: "A7K2", Statutes: testLibrary(t), Scorer: testScorer(t), Now: func() time.Time { return sceneNow }})
 	t.Cleanup(d.win.Close)
 	ui := newTestUI()
 	d.ui, d.home.ui = ui.do, ui.do
@@ -285,12 +286,19 @@ func seedScenes(t *testing.T, s *store.Store) uuid.UUID {
 		&cases.StepProgress{Step: 4, Done: true},
 		&cases.ArticlePin{Article: "tdglf/48", Title: "土地管理法 第四十八条（征地补偿的原则）", Pinned: true},
 		&cases.ArticlePin{Article: "xfgztl/31", Title: "信访工作条例 第三十一条（按事情性质分流办理）", Pinned: true},
-		&cases.IntensityScored{Score: 58, Level: cases.IntensityAmber},
 		&cases.FollowUpSchedule{FollowUpID: call, Kind: cases.FollowUpCall, Due: cases.FollowUpCall.DefaultDue(end)},
 		&cases.FollowUpSchedule{FollowUpID: newID(t), Kind: cases.FollowUpVisit, Due: cases.FollowUpVisit.DefaultDue(end)},
 		&cases.FollowUpSchedule{FollowUpID: newID(t), Kind: cases.FollowUpLookBack, Due: cases.FollowUpLookBack.DefaultDue(end)},
 		&cases.FollowUpComplete{FollowUpID: call, Outcome: "镇里已调出拨付凭证，约定下周现场核对", Satisfaction: cases.MostlySatisfied},
 	)
+	// The main case's intensity, as the desk that took it scored it.
+	c, err := s.Case(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := triage.Rescore(testScorer(t), c); ok {
+		app(id, p)
+	}
 	return id
 }
 

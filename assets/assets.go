@@ -28,3 +28,11 @@ var Translations embed.FS
 //
 //go:embed legal/*.json
 var Statutes embed.FS
+
+// Triage holds triage/<signal>.txt: the word lists of the intensity score
+// (package cases/triage), one file per signal, each headed by the
+// signal's Chinese label and points; triage/README.md gives the format,
+// which a township's own triage-words.txt shares.
+//
+//go:embed triage/*.txt
+var Triage embed.FS

@@ -90,7 +90,7 @@ const (
 
 // Label is the Chinese word shown beside the colour.
 func (l IntensityLevel) Label() string {
-	return labelOf(map[IntensityLevel]string{IntensityGreen: "平稳", IntensityAmber: "关注", IntensityRed: "高危"}, l)
+	return labelOf(map[IntensityLevel]string{IntensityGreen: "绿色", IntensityAmber: "黄色", IntensityRed: "红色"}, l)
 }
 
 // LevelForIntensity maps a 0–100 score to its band.

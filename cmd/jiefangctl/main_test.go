@@ -20,8 +20,14 @@ import (
 
 func ctl(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
+	return ctlIn(t, "", args...)
+}
+
+// ctlIn runs jiefangctl with stdin as its standard input.
+func ctlIn(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, &out, &errb, func(string) string { return "" })
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb, func(string) string { return "" })
 	return code, out.String(), errb.String()
 }
 

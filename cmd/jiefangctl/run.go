@@ -12,6 +12,7 @@ import (
 
 // env carries what every command needs from its surroundings.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 }
@@ -30,10 +31,11 @@ func commands() map[string]command {
 		"sync":   {Summary: "同步一轮 / one sync round with the hub (--enroll CODE first time)", Run: runSync},
 		"bundle": {Summary: "U盘包 / export, import or list USB bundles relayed to the hub", Run: runBundle},
 		"legal":  {Summary: "法律原文与法律指引 / import the official text of laws, list it, print a case's legal guide PDF", Run: runLegal},
+		"triage": {Summary: "三维甄别 / screening: score the intensity (强度) of texts given as JSON lines", Run: runTriage},
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	tool := subcommand.Tool{Name: "jiefangctl", Usage: "用法 / usage: jiefangctl COMMAND [flags]", Footer: "每个命令的参数见 jiefangctl COMMAND -h",
 		Explain: func(err error) string {
 			if o, ok := store.AsOpenError(err); ok {
@@ -41,7 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			}
 			return ""
 		}}
-	return subcommand.Run(ctx, tool, commands(), env{stdout: stdout, stderr: stderr, getenv: getenv}, args, stderr)
+	return subcommand.Run(ctx, tool, commands(), env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}, args, stderr)
 }
 
 // flags makes a flag set with the --db flag every command has.
