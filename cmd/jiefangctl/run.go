@@ -23,15 +23,16 @@ type usageError = subcommand.UsageError
 
 func commands() map[string]command {
 	return map[string]command{
-		"demo":   {Summary: "写入演示数据 / write demo cases into a demo database", Run: runDemo},
-		"verify": {Summary: "校验数据库完整性 / check integrity, hash chains and projections", Run: runVerify},
-		"stats":  {Summary: "统计 / count cases, events, outbox and blobs", Run: runStats},
-		"cases":  {Summary: "列出案件 / list cases as JSON lines", Run: runCases},
-		"bench":  {Summary: "性能测试 / measure the store", Run: runBench},
-		"sync":   {Summary: "同步一轮 / one sync round with the hub (--enroll CODE first time)", Run: runSync},
-		"bundle": {Summary: "U盘包 / export, import or list USB bundles relayed to the hub", Run: runBundle},
-		"legal":  {Summary: "法律原文与法律指引 / import the official text of laws, list it, print a case's legal guide PDF", Run: runLegal},
-		"triage": {Summary: "三维甄别 / screening: score the intensity (强度) of texts given as JSON lines", Run: runTriage},
+		"demo":     {Summary: "写入演示数据 / write demo cases into a demo database", Run: runDemo},
+		"verify":   {Summary: "校验数据库完整性 / check integrity, hash chains and projections", Run: runVerify},
+		"stats":    {Summary: "统计 / count cases, events, outbox and blobs", Run: runStats},
+		"cases":    {Summary: "列出案件 / list cases as JSON lines", Run: runCases},
+		"bench":    {Summary: "性能测试 / measure the store", Run: runBench},
+		"sync":     {Summary: "同步一轮 / one sync round with the hub (--enroll CODE first time)", Run: runSync},
+		"bundle":   {Summary: "U盘包 / export, import or list USB bundles relayed to the hub", Run: runBundle},
+		"legal":    {Summary: "法律原文与法律指引 / import the official text of laws, list it, print a case's legal guide PDF", Run: runLegal},
+		"triage":   {Summary: "三维甄别 / screening: score the intensity (强度) of texts given as JSON lines", Run: runTriage},
+		"registry": {Summary: "登记库与深度核查 / import registry snapshots, check them for anomalies (深度)", Run: runRegistry},
 	}
 }
 
