@@ -52,21 +52,22 @@ type caseScreen struct {
 	id    uuid.UUID
 	back  func() // back to the case list
 
-	backBtn  *widget.Button
-	number   *widget.Label
-	meta     *widget.Label
-	summary  *widget.Label
-	stepBtns [cases.StepCount]*widget.Button
-	finish   *widget.Button  // 结束接谈: schedules the follow-ups, shows step 7
-	panel    *fyne.Container // holds the current step's panel
-	status   *widget.Label
-	facts    *factsPanel
-	roles    *rolesPanel
-	follow   *followUpsPanel
-	calm     *deescalatePanel
-	legal    *legalPanel
-	evid     *evidencePanel
-	root     fyne.CanvasObject
+	backBtn   *widget.Button
+	number    *widget.Label
+	meta      *widget.Label
+	summary   *widget.Label
+	stepBtns  [cases.StepCount]*widget.Button
+	finish    *widget.Button  // 结束接谈: schedules the follow-ups, shows step 7
+	screenBtn *widget.Button  // 三维甄别: intensity, similar cases, registry alerts
+	panel     *fyne.Container // holds the current step's panel
+	status    *widget.Label
+	facts     *factsPanel
+	roles     *rolesPanel
+	follow    *followUpsPanel
+	calm      *deescalatePanel
+	legal     *legalPanel
+	evid      *evidencePanel
+	root      fyne.CanvasObject
 
 	// Touched only on the UI goroutine:
 	c          cases.Case
@@ -82,6 +83,10 @@ type caseScreen struct {
 	left       bool // the screen was left: late results are dropped
 
 	scorer *triage.Scorer // scores the case's text when this desk changes it; nil: none
+	screen *screeningPanel
+	// openOther shows another case in place of this one (a similar case
+	// tapped in 三维甄别); nil: similar cases are listed only.
+	openOther func(id uuid.UUID)
 
 	ui   func(func())   // runs a background result on the UI goroutine: fyne.Do (tests queue it)
 	busy sync.WaitGroup // background work not yet applied on the UI goroutine (tests wait on it)
@@ -116,8 +121,11 @@ func newCaseScreen(a fyne.App, win fyne.Window, cs CaseStore, id uuid.UUID, back
 	strut.SetMinSize(fyne.NewSize(wide, 0))
 	steps.Add(strut)
 	s.finish = widget.NewButtonWithIcon(lang.L("结束接谈"), theme.MailSendIcon(), s.onFinish)
+	s.screenBtn = widget.NewButtonWithIcon(lang.L("三维甄别"), theme.SearchIcon(), s.showScreening)
+	s.screenBtn.Alignment = widget.ButtonAlignLeading
 	steps.Add(widget.NewSeparator())
 	steps.Add(s.finish)
+	steps.Add(s.screenBtn)
 	s.panel = container.NewStack()
 	s.status = widget.NewLabel("")
 	s.status.Truncation = fyne.TextTruncateEllipsis
@@ -125,6 +133,11 @@ func newCaseScreen(a fyne.App, win fyne.Window, cs CaseStore, id uuid.UUID, back
 	s.roles = newRolesPanel(win, s.do, s.tell)
 	s.follow = newFollowUpsPanel(win, s.do, s.tell)
 	s.calm = newDeescalatePanel(s.do, s.tell)
+	s.screen = newScreeningPanel(func(id uuid.UUID) {
+		if s.openOther != nil {
+			s.openOther(id)
+		}
+	}, func(f func()) { s.ui(f) }, &s.busy)
 	s.legal = newLegalPanel(win, s.do, s.tell, func(f func()) { s.ui(f) }, &s.busy)
 	s.evid = newEvidencePanel(win, cs, s.do, s.tell, func(f func()) { s.ui(f) }, &s.busy)
 
@@ -191,9 +204,12 @@ func (s *caseScreen) show(c cases.Case) {
 	s.calm.show(c)
 	s.legal.show(c)
 	s.evid.show(c)
-	if s.step == 0 {
+	switch s.step {
+	case 0:
 		s.showStep(firstOpenStep(c))
-	} else {
+	case screeningView:
+		s.screen.show(c, s.calm)
+	default:
 		s.updateSteps()
 		s.updateDone()
 	}
@@ -295,12 +311,7 @@ func (s *caseScreen) showStep(n int) {
 	if !s.loaded || n < 1 || n > cases.StepCount {
 		return
 	}
-	if s.step == 2 && n != 2 {
-		s.facts.unbind()
-	}
-	if s.step == 4 && n != 4 {
-		s.evid.unbind()
-	}
+	s.leaveStep(n)
 	s.step = n
 	s.checks = nil
 	s.done = widget.NewCheck(lang.L("本步已完成"), func(on bool) {
@@ -378,6 +389,45 @@ func (s *caseScreen) onFinish() {
 		s.follow.onSchedule()
 	}
 	s.showStep(cases.StepCount)
+}
+
+// screeningView is the step number of the 三维甄别 view, shown in the
+// steps' place but not one of them.
+const screeningView = cases.StepCount + 1
+
+// showScreening shows the case's screening: intensity, similar cases,
+// registry alerts.
+func (s *caseScreen) showScreening() {
+	if !s.loaded {
+		return
+	}
+	s.leaveStep(screeningView)
+	s.step = screeningView
+	s.checks, s.done = nil, nil
+	title := widget.NewLabelWithStyle(lang.L("三维甄别"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	intro := widget.NewLabel(lang.L("强度看信访人的言辞，广度看近5年的相似案件，深度看登记库里当事人的异常变化。每一项都写明依据。"))
+	intro.Wrapping = fyne.TextWrapWord
+	s.panel.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(title, intro), nil, nil, nil, s.screen.content())}
+	s.panel.Refresh()
+	s.updateSteps()
+	s.screenBtn.Importance = widget.HighImportance
+	s.screenBtn.Refresh()
+	s.screen.show(s.c, s.calm)
+}
+
+// leaveStep lets the step shown go before step n is shown.
+func (s *caseScreen) leaveStep(n int) {
+	if s.step == 2 && n != 2 {
+		s.facts.unbind()
+	}
+	if s.step == 4 && n != 4 {
+		s.evid.unbind()
+	}
+	if s.step == screeningView && n != screeningView {
+		s.screenBtn.Importance = widget.MediumImportance
+		s.screenBtn.Refresh()
+	}
 }
 
 // onStepDone records step n as done or not done.

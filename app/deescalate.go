@@ -103,13 +103,7 @@ func intensityText(c cases.Case, scored bool) string {
 func (p *deescalatePanel) show(c cases.Case) {
 	p.intensity.SetText(intensityText(c, p.scorer != nil))
 	p.showReasons(c)
-	p.intensity.Importance = widget.MediumImportance
-	switch c.IntensityLevel {
-	case cases.IntensityRed:
-		p.intensity.Importance = widget.DangerImportance
-	case cases.IntensityAmber:
-		p.intensity.Importance = widget.WarningImportance
-	}
+	p.intensity.Importance = levelImportance(c.IntensityLevel)
 	p.intensity.Refresh()
 	var lines []string
 	for i := len(c.Notes) - 1; i >= 0; i-- {
