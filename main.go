@@ -169,6 +169,7 @@ func run(f flags) error {
 		fmt.Fprintln(os.Stderr, "jiefang:", err)
 	}
 	deps.Guides = app.LegalGuides(deps.Statutes)
+	deps.Registry = &deskRegistry{s: s}
 	if deps.Scorer, err = scorer(filepath.Dir(st.db)); err != nil {
 		fmt.Fprintln(os.Stderr, "jiefang:", err) // cases are not scored
 	}

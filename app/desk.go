@@ -57,9 +57,10 @@ type Deps struct {
 	// Scorer scores the intensity (强度) of what the petitioner says, each
 	// time this desk changes a case's text; nil: cases are not scored.
 	Scorer *triage.Scorer
-	// Screening finds similar cases and registry alerts for the 三维甄别
-	// view; nil: the view says they are not available here.
-	Screening Screening
+	// Similar and Registry find similar cases and registry alerts for
+	// the 三维甄别 view; nil: the view says they are not available here.
+	Similar  SimilarCases
+	Registry RegistryChecks
 	// Now is the desk's clock for what falls due (今日待办, follow-ups);
 	// time.Now when nil.
 	Now func() time.Time
@@ -112,7 +113,8 @@ func (d *Desk) openCase(id uuid.UUID, note string) {
 		d.open.follow.now = d.deps.Now
 	}
 	d.open.scorer = d.deps.Scorer
-	d.open.screen.screening = d.deps.Screening
+	d.open.screen.similarCases = d.deps.Similar
+	d.open.screen.registry = d.deps.Registry
 	d.open.openOther = func(id uuid.UUID) { d.openCase(id, "") }
 	d.open.calm.scorer = d.deps.Scorer
 	d.open.legal.use(d.deps.Statutes, d.deps.Guides)

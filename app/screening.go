@@ -15,13 +15,17 @@ import (
 	"jiefang/cases"
 )
 
-// Screening is what the 三维甄别 view shows of a case beyond its own
-// record: cases like it (breadth) and registry anomalies about its
-// parties (depth). The desk declares it; main wires it to the screening
-// packages.
-type Screening interface {
+// SimilarCases finds the cases like a case (breadth, 广度) for the
+// 三维甄别 view. The desk declares it; main wires it to cases/triage.
+type SimilarCases interface {
 	// Similar are the cases most like c, most alike first.
 	Similar(ctx context.Context, c cases.Case, limit int) ([]SimilarCase, error)
+}
+
+// RegistryChecks finds the registry anomalies about a case (depth, 深度)
+// for the 三维甄别 view. The desk declares it; main wires it to
+// cases/registry.
+type RegistryChecks interface {
 	// Alerts are the registry anomalies that concern c, and the checks
 	// that could not run.
 	Alerts(ctx context.Context, c cases.Case) (RegistryCheck, error)
@@ -59,10 +63,11 @@ const similarShown = 10
 // the cases like it (a tap opens one), and the registry alerts about its
 // parties. It reads off the UI goroutine each time it is shown.
 type screeningPanel struct {
-	screening Screening // nil: breadth and depth are not available
-	open      func(id uuid.UUID)
-	ui        func(func())
-	busy      *sync.WaitGroup
+	similarCases SimilarCases   // nil: not available on this desk
+	registry     RegistryChecks // nil: not available on this desk
+	open         func(id uuid.UUID)
+	ui           func(func())
+	busy         *sync.WaitGroup
 
 	intensity *widget.Label
 	reasons   *widget.Label
@@ -103,30 +108,46 @@ func (p *screeningPanel) show(c cases.Case, d *deescalatePanel) {
 	p.reasons.SetText(d.reasons.Text)
 	p.gen++
 	gen := p.gen
-	if p.screening == nil {
+	if p.similarCases == nil {
 		p.similar.Objects = []fyne.CanvasObject{lowLabel(lang.L("这台电脑没有启用相似案件查找。"))}
-		p.alerts.Objects = []fyne.CanvasObject{lowLabel(lang.L("这台电脑没有启用登记库核查。"))}
-		p.similar.Refresh()
-		p.alerts.Refresh()
-		return
+	} else {
+		p.similar.Objects = []fyne.CanvasObject{lowLabel(lang.L("正在查找相似案件…"))}
 	}
-	p.similar.Objects = []fyne.CanvasObject{lowLabel(lang.L("正在查找相似案件…"))}
-	p.alerts.Objects = []fyne.CanvasObject{lowLabel(lang.L("正在核查登记库…"))}
+	if p.registry == nil {
+		p.alerts.Objects = []fyne.CanvasObject{lowLabel(lang.L("这台电脑没有启用登记库核查。"))}
+	} else {
+		p.alerts.Objects = []fyne.CanvasObject{lowLabel(lang.L("正在核查登记库…"))}
+	}
 	p.similar.Refresh()
 	p.alerts.Refresh()
+	if p.similarCases == nil && p.registry == nil {
+		return
+	}
+	similar, registry := p.similarCases, p.registry
 	p.busy.Add(1)
 	go func() {
 		defer p.busy.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
 		defer cancel()
-		sim, serr := p.screening.Similar(ctx, c, similarShown)
-		alerts, aerr := p.screening.Alerts(ctx, c)
+		var sim []SimilarCase
+		var check RegistryCheck
+		var serr, aerr error
+		if similar != nil {
+			sim, serr = similar.Similar(ctx, c, similarShown)
+		}
+		if registry != nil {
+			check, aerr = registry.Alerts(ctx, c)
+		}
 		p.ui(func() {
 			if gen != p.gen {
 				return
 			}
-			p.showSimilar(sim, serr)
-			p.showAlerts(alerts, aerr)
+			if similar != nil {
+				p.showSimilar(sim, serr)
+			}
+			if registry != nil {
+				p.showAlerts(check, aerr)
+			}
 		})
 	}()
 }

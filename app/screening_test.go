@@ -44,7 +44,7 @@ func TestScreeningView(t *testing.T) {
 			NotRun: []string{"被执行人购置房产"},
 		},
 	}
-	d := NewDesk(a, Deps{Cases: s, DeviceCode: s.Device().Code, Scorer: testScorer(t), Screening: f})
+	d := NewDesk(a, Deps{Cases: s, DeviceCode: s.Device().Code, Scorer: testScorer(t), Similar: f, Registry: f})
 	t.Cleanup(d.win.Close)
 	ui := newTestUI()
 	d.ui, d.home.ui = ui.do, ui.do
@@ -84,7 +84,7 @@ func TestScreeningView(t *testing.T) {
 	}
 
 	// Without screening, the view says so.
-	d.deps.Screening = nil
+	d.deps.Similar, d.deps.Registry = nil, nil
 	d.openCase(id, "")
 	cs = &screenUnderTest{d.open, ui}
 	cs.wait()
