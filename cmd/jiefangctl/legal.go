@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"jiefang/cases"
 	"jiefang/cases/report"
 	"jiefang/cases/store"
+	"jiefang/cmd/internal/lawimport"
 	"jiefang/legal"
 )
 
@@ -38,9 +38,6 @@ func runLegal(ctx context.Context, e env, args []string) error {
 	}
 	return usageError(fmt.Sprintf("未知子命令 %q：应为 import、list 或 guide", args[0]))
 }
-
-// maxDiscrepancies bounds the disagreements printed for one law.
-const maxDiscrepancies = 5
 
 // legalImport parses each file and stores its law; a file that fails
 // does not stop the others, and makes the command fail at the end.
@@ -70,99 +67,15 @@ func legalImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	shipped, err := shippedByCode()
-	if err != nil {
-		return err
-	}
-	failed := 0
-	for _, path := range files {
-		law, err := readLaw(path)
-		if err != nil {
-			failed++
-			fmt.Fprintf(e.stderr, "未导入 not imported: %v\n", err)
-			if errors.Is(err, legal.ErrNotStatute) {
-				fmt.Fprintf(e.stderr, "\t%s 不是法律法规原文的 Markdown 文件 (not a statute in the LawRefBook Markdown form)\n", path)
-			}
-			continue
-		}
+	_, err = lawimport.Run(ctx, files, func(ctx context.Context, law *legal.Law) (lawimport.Result, error) {
 		res, err := s.ImportLaw(ctx, law)
-		if err != nil {
-			failed++
-			fmt.Fprintf(e.stderr, "未导入 not imported: %s: %v\n", path, err)
-			continue
+		r := lawimport.Result{Imported: res.Imported}
+		if p := res.Previous; p != nil {
+			r.Previous = &lawimport.Stored{Version: p.Version, Source: p.Source, ImportedAt: p.ImportedAt}
 		}
-		fmt.Fprintf(e.stdout, "%s\t%s\t%d条\t%s\n", law.Title, versionText(law.Version), len(law.Articles()), importOutcome(law, res))
-		if !res.Imported || shipped[law.Code] == nil {
-			continue
-		}
-		if ds := legal.CrossCheck(shipped[law.Code], law); len(ds) > 0 {
-			fmt.Fprintf(e.stdout, "\t注意：我们写的说明有 %d 条与这份原文对不上（条号或所在章节不同，可能是另一版本）/ %d shipped summaries disagree with this text:\n", len(ds), len(ds))
-			for i, d := range ds {
-				if i == maxDiscrepancies {
-					fmt.Fprintf(e.stdout, "\t  … %d more\n", len(ds)-i)
-					break
-				}
-				fmt.Fprintf(e.stdout, "\t  %s\n", d)
-			}
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d 个文件未导入（共 %d 个）/ %d of %d files not imported", failed, len(files), failed, len(files))
-	}
-	return nil
-}
-
-// readLaw parses the file at path; errors name the path as given and
-// the line. The law's source is the file's name.
-func readLaw(path string) (*legal.Law, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	law, err := legal.ParseMarkdown(path, f)
-	if err != nil {
-		return nil, err
-	}
-	law.Source = filepath.Base(path)
-	return law, nil
-}
-
-// versionText is a version as the lines show it.
-func versionText(v string) string {
-	if v == "" {
-		return "未注明日期(undated)"
-	}
-	return v
-}
-
-// importOutcome is the end of an import line: what became of the law.
-func importOutcome(law *legal.Law, res store.LawImport) string {
-	p := res.Previous
-	switch {
-	case res.Imported && p == nil:
-		return "已导入 imported"
-	case res.Imported:
-		return fmt.Sprintf("已导入，替换了 %s 版 imported, replacing version %s", versionText(p.Version), versionText(p.Version))
-	case p.Version == law.Version:
-		return fmt.Sprintf("已有同一版本，未改动 kept the same version %s (imported %s from %s)", versionText(p.Version),
-			cases.Local(p.ImportedAt).Format("2006-01-02"), p.Source)
-	}
-	return fmt.Sprintf("已有较新版本，未改动 kept newer version %s (imported %s from %s)", versionText(p.Version),
-		cases.Local(p.ImportedAt).Format("2006-01-02"), p.Source)
-}
-
-// shippedByCode are the shipped summaries, by law code.
-func shippedByCode() (map[string]*legal.Law, error) {
-	laws, err := legal.LoadShipped(assets.Statutes)
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]*legal.Law{}
-	for _, l := range laws {
-		m[l.Code] = l
-	}
-	return m, nil
+		return r, err
+	}, e.stdout, e.stderr)
+	return err
 }
 
 func legalList(ctx context.Context, e env, args []string) error {
@@ -184,7 +97,7 @@ func legalList(ctx context.Context, e env, args []string) error {
 		return nil
 	}
 	for _, l := range laws {
-		fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%d条\t导入 %s\t%s\n", l.Code, l.Title, versionText(l.Version), l.Articles,
+		fmt.Fprintf(e.stdout, "%s\t%s\t%s\t%d条\t导入 %s\t%s\n", l.Code, l.Title, lawimport.VersionText(l.Version), l.Articles,
 			cases.Local(l.ImportedAt).Format("2006-01-02 15:04"), l.Source)
 	}
 	return nil
