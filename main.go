@@ -170,6 +170,8 @@ func run(f flags) error {
 	}
 	deps.Guides = app.LegalGuides(deps.Statutes)
 	deps.Registry = &deskRegistry{s: s}
+	similar := &deskSimilar{s: s}
+	deps.Similar = similar
 	if deps.Scorer, err = scorer(filepath.Dir(st.db)); err != nil {
 		fmt.Fprintln(os.Stderr, "jiefang:", err) // cases are not scored
 	}
@@ -194,6 +196,11 @@ func run(f flags) error {
 	d := app.NewDesk(a, deps)
 	mark("window built")
 	d.Start()
+	// The similarity index is built while the clerk looks at the list,
+	// so that 三维甄别 and the collective rule need not wait for it.
+	warm, stopWarm := context.WithCancel(context.Background())
+	defer stopWarm()
+	go similar.Warm(warm)
 	d.Window().ShowAndRun()
 	return nil
 }

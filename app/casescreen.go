@@ -80,7 +80,8 @@ type caseScreen struct {
 	petitioner *petitionerView // the open petitioner view, if any
 	queue      []caseOp        // changes waiting for the one being saved
 	saving     bool
-	left       bool // the screen was left: late results are dropped
+	left       bool                 // the screen was left: late results are dropped
+	triggers   map[uuid.UUID]string // numbers of the cases that triggered the case's escalation, as far as known
 
 	scorer *triage.Scorer // scores the case's text when this desk changes it; nil: none
 	screen *screeningPanel
@@ -165,10 +166,12 @@ func (s *caseScreen) load() {
 		ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
 		defer cancel()
 		c, err := s.cases.Case(ctx, s.id)
+		triggers := triggerNumbers(ctx, s.cases, c)
 		apply(func() {
 			if s.left {
 				return
 			}
+			s.triggers = triggers
 			if err != nil {
 				s.tell(lang.L("读取案件失败：") + err.Error())
 				if !s.loaded {
@@ -202,6 +205,7 @@ func (s *caseScreen) show(c cases.Case) {
 	s.roles.show(c)
 	s.follow.show(c)
 	s.calm.show(c)
+	s.calm.showEscalation(c, s.triggers)
 	s.legal.show(c)
 	s.evid.show(c)
 	switch s.step {
@@ -216,6 +220,28 @@ func (s *caseScreen) show(c cases.Case) {
 	if s.petitioner != nil {
 		s.petitioner.show(c)
 	}
+}
+
+// caseNumbers is what a CaseStore may also offer (the store does): the
+// numbers of cases by id, those it does not hold left out.
+type caseNumbers interface {
+	CaseNumbers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error)
+}
+
+// triggerNumbers reads the numbers of the cases that triggered c's
+// automatic escalation, when cs can tell them; nil when c was not
+// escalated or they cannot be read (the cases are then named by the
+// start of their ids). Off the UI goroutine.
+func triggerNumbers(ctx context.Context, cs CaseStore, c cases.Case) map[uuid.UUID]string {
+	n, ok := cs.(caseNumbers)
+	if !ok || c.Escalation == nil {
+		return nil
+	}
+	m, err := n.CaseNumbers(ctx, c.Escalation.Triggers)
+	if err != nil {
+		return nil
+	}
+	return m
 }
 
 // firstOpenStep is where an opened case starts: the first step not done.
@@ -477,13 +503,17 @@ func (s *caseScreen) next() {
 			defer cancel()
 			_, err := s.cases.Append(ctx, evs...)
 			c, lerr := s.cases.Case(ctx, s.id)
-			var serr error // the intensity could not be recorded
+			var serr error // the intensity or the escalation could not be recorded
 			if err == nil && lerr == nil {
-				if scored, e := rescore(ctx, s.cases, s.scorer, c, evs); e != nil {
+				if scored, e := screenChange(ctx, s.cases, s.scorer, s.screen.similarCases, c, evs); e != nil {
 					serr = e
 				} else {
 					c = scored
 				}
+			}
+			var triggers map[uuid.UUID]string
+			if lerr == nil {
+				triggers = triggerNumbers(ctx, s.cases, c)
 			}
 			apply(func() {
 				s.saving = false
@@ -494,6 +524,7 @@ func (s *caseScreen) next() {
 					op.done()
 				}
 				if lerr == nil {
+					s.triggers = triggers
 					s.show(c)
 				}
 				switch {
@@ -507,7 +538,7 @@ func (s *caseScreen) next() {
 						msg += " · " + op.saved
 					}
 					if serr != nil {
-						msg += " · " + lang.L("情绪强度未能更新：") + serr.Error()
+						msg += " · " + lang.L("甄别结果未能记录：") + serr.Error()
 					}
 					s.tell(msg)
 				}

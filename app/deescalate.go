@@ -39,14 +39,15 @@ type deescalatePanel struct {
 	now    func() time.Time
 	scorer *triage.Scorer // explains the score; nil: no explanation
 
-	intensity *widget.Label
-	reasons   *widget.Label // why the score is what it is
-	entry     *widget.Entry
-	add       *widget.Button
-	notes     *widget.Label
-	timerText *widget.Label
-	timerBtn  *widget.Button
-	root      fyne.CanvasObject
+	intensity  *widget.Label
+	escalation *widget.Label // the automatic escalation, if any
+	reasons    *widget.Label // why the score is what it is
+	entry      *widget.Entry
+	add        *widget.Button
+	notes      *widget.Label
+	timerText  *widget.Label
+	timerBtn   *widget.Button
+	root       fyne.CanvasObject
 
 	// Touched only on the UI goroutine:
 	until time.Time    // end of the running pause; zero when none
@@ -58,6 +59,7 @@ func newDeescalatePanel(do func(caseOp), tell func(string)) *deescalatePanel {
 	p := &deescalatePanel{do: do, tell: tell, now: time.Now}
 	p.intensity = widget.NewLabel("")
 	p.intensity.TextStyle = fyne.TextStyle{Bold: true}
+	p.escalation = newEscalationLabel()
 	p.reasons = widget.NewLabel("")
 	p.reasons.Wrapping = fyne.TextWrapWord
 	p.reasons.Hide()
@@ -72,7 +74,7 @@ func newDeescalatePanel(do func(caseOp), tell func(string)) *deescalatePanel {
 	p.timerText = widget.NewLabel(lang.L("需要时可暂停接谈，冷静几分钟。"))
 	p.timerBtn = widget.NewButtonWithIcon(lang.L("冷静一下"), theme.MediaPauseIcon(), p.onTimer)
 	p.root = container.NewBorder(
-		container.NewVBox(p.intensity, p.reasons, tips, widget.NewSeparator(),
+		container.NewVBox(p.intensity, p.escalation, p.reasons, tips, widget.NewSeparator(),
 			container.NewBorder(nil, nil, nil, p.timerBtn, p.timerText), widget.NewSeparator(),
 			container.NewBorder(nil, nil, nil, p.add, p.entry)),
 		nil, nil, nil,
@@ -97,6 +99,65 @@ func intensityText(c cases.Case, scored bool) string {
 		return lang.L("情绪强度：尚未评分（三维甄别启用后显示）")
 	}
 	return fmt.Sprintf(lang.L("情绪强度：%d 分 · %s"), c.Intensity, lang.L(c.IntensityLevel.Label()))
+}
+
+// newEscalationLabel is the line that tells of an automatic escalation:
+// bold, in the danger colour, hidden while there is none.
+func newEscalationLabel() *widget.Label {
+	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	l.Hide()
+	return l
+}
+
+// escalationText says how case c was escalated automatically, and by
+// which cases: by their numbers where numbers has them, else by the
+// start of their ids. "" when c was not escalated.
+func escalationText(c cases.Case, numbers map[uuid.UUID]string) string {
+	x := c.Escalation
+	if x == nil {
+		return ""
+	}
+	level := lang.L(x.Level.Label() + "级")
+	rule := lang.L(cases.EscalationRuleLabel(x.Rule))
+	var line string
+	if x.Rule == cases.RuleCollective {
+		line = fmt.Sprintf(lang.L("已自动升级至%s：%d 件此前的集体信访与本案相似（规则：%s）"), level, len(x.Triggers), rule)
+	} else {
+		line = fmt.Sprintf(lang.L("已自动升级至%s：由 %d 件案件引起（规则：%s）"), level, len(x.Triggers), rule)
+	}
+	ids := make([]string, len(x.Triggers))
+	for i, id := range x.Triggers {
+		if n := numbers[id]; n != "" {
+			ids[i] = n
+		} else {
+			ids[i] = id.String()[:8]
+		}
+	}
+	line += "\n" + lang.L("引起升级的案件：") + strings.Join(ids, "、")
+	if r := strings.TrimSpace(x.Reason); r != "" {
+		line += "\n" + lang.L("升级理由：") + r
+	}
+	return line
+}
+
+// showEscalation shows c's automatic escalation, if any; numbers are the
+// numbers of the cases that triggered it, as far as known. On the UI
+// goroutine.
+func (p *deescalatePanel) showEscalation(c cases.Case, numbers map[uuid.UUID]string) {
+	setEscalation(p.escalation, escalationText(c, numbers))
+}
+
+// setEscalation puts an escalation's text on its label, hiding the label
+// when there is none.
+func setEscalation(l *widget.Label, text string) {
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
 }
 
 // show puts a freshly read case on the panel; on the UI goroutine.

@@ -388,6 +388,7 @@ func (h *homeScreen) onNewReception() {
 	h.intake = newIntakeForm(h.win, h.deps.Cases, h.onCaseCreated)
 	h.intake.ui = h.ui
 	h.intake.scorer = h.deps.Scorer
+	h.intake.similar = h.deps.Similar
 	h.intake.show()
 }
 
@@ -461,9 +462,23 @@ func fillCaseRow(o fyne.CanvasObject, l cases.Listing) {
 	}
 	center.Objects[1].(*widget.Label).SetText("【" + cat + "】" + l.Summary)
 	right.Objects[0].(*widget.Label).SetText(cases.Local(l.UpdatedAt).Format("2006-01-02 15:04"))
-	right.Objects[1].(*widget.Label).SetText(fmt.Sprintf(lang.L("强度 %d %s"), l.Intensity, lang.L(l.IntensityLevel.Label())))
-	badge.FillColor = intensityColor(l.IntensityLevel)
+	level := rowLevel(l)
+	text := fmt.Sprintf(lang.L("强度 %d %s"), l.Intensity, lang.L(level.Label()))
+	if l.Escalated {
+		text += " · " + lang.L("已自动升级")
+	}
+	right.Objects[1].(*widget.Label).SetText(text)
+	badge.FillColor = intensityColor(level)
 	badge.Refresh()
+}
+
+// rowLevel is the colour band a case row shows: the intensity's, or red
+// for a case escalated automatically whatever its score.
+func rowLevel(l cases.Listing) cases.IntensityLevel {
+	if l.Escalated {
+		return cases.IntensityRed
+	}
+	return l.IntensityLevel
 }
 
 // intensityColor is the band's colour; the word is always shown beside it.

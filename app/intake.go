@@ -31,6 +31,7 @@ type intakeForm struct {
 	cases   CaseStore
 	created func(id uuid.UUID, number string)
 	scorer  *triage.Scorer // scores the new case's text; nil: none
+	similar SimilarCases   // the collective rule for the new case; nil: none
 	ui      func(func())   // runs the result on the UI goroutine: fyne.Do (tests queue it)
 	busy    sync.WaitGroup // the save under way (tests wait on it)
 
@@ -128,10 +129,11 @@ func (f *intakeForm) save(e cases.Event) {
 	defer cancel()
 	stored, err := f.cases.Append(ctx, e)
 	if err == nil {
-		// The new case's intensity. Should it fail, the case is there
-		// all the same, and the next change of its text scores it.
+		// The new case's intensity and the collective rule. Should they
+		// fail, the case is there all the same, and the next change of
+		// its text screens it again.
 		if c, cerr := f.cases.Case(ctx, e.CaseID); cerr == nil {
-			rescore(ctx, f.cases, f.scorer, c, stored)
+			screenChange(ctx, f.cases, f.scorer, f.similar, c, stored)
 		}
 	}
 	f.ui(func() {

@@ -20,6 +20,9 @@ import (
 type SimilarCases interface {
 	// Similar are the cases most like c, most alike first.
 	Similar(ctx context.Context, c cases.Case, limit int) ([]SimilarCase, error)
+	// Escalation is the collective rule's verdict on c as it now is:
+	// the payload of the event that escalates it, or nil.
+	Escalation(ctx context.Context, c cases.Case) (*cases.Escalated, error)
 }
 
 // RegistryChecks finds the registry anomalies about a case (depth, 深度)
@@ -46,8 +49,11 @@ type SimilarCase struct {
 	Number   string
 	Category string
 	Summary  string
-	Score    float64  // 0–1
-	Why      []string // what they share, in words
+	Score    float64 // 0–1
+	// Collective: a collective petition (five signers or more, or a
+	// group visit).
+	Collective bool
+	Why        []string // what they share, in words
 }
 
 // RegistryAlert is an anomaly found in the registries, explained.
@@ -69,11 +75,12 @@ type screeningPanel struct {
 	ui           func(func())
 	busy         *sync.WaitGroup
 
-	intensity *widget.Label
-	reasons   *widget.Label
-	similar   *fyne.Container
-	alerts    *fyne.Container
-	root      fyne.CanvasObject
+	intensity  *widget.Label
+	escalation *widget.Label // the automatic escalation, if any
+	reasons    *widget.Label
+	similar    *fyne.Container
+	alerts     *fyne.Container
+	root       fyne.CanvasObject
 
 	// Touched only on the UI goroutine:
 	gen int // bumps with each load; late results of older loads are dropped
@@ -82,6 +89,7 @@ type screeningPanel struct {
 func newScreeningPanel(open func(uuid.UUID), ui func(func()), busy *sync.WaitGroup) *screeningPanel {
 	p := &screeningPanel{open: open, ui: ui, busy: busy}
 	p.intensity = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.escalation = newEscalationLabel()
 	p.reasons = widget.NewLabel("")
 	p.reasons.Wrapping = fyne.TextWrapWord
 	p.similar = container.NewVBox()
@@ -90,6 +98,7 @@ func newScreeningPanel(open func(uuid.UUID), ui func(func()), busy *sync.WaitGro
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	p.root = container.NewVScroll(container.NewVBox(
+		p.escalation,
 		heading(lang.L("强度")), p.intensity, p.reasons, widget.NewSeparator(),
 		heading(lang.L("广度：相似案件")), p.similar, widget.NewSeparator(),
 		heading(lang.L("深度：登记库核查")), p.alerts,
@@ -99,9 +108,11 @@ func newScreeningPanel(open func(uuid.UUID), ui func(func()), busy *sync.WaitGro
 
 func (p *screeningPanel) content() fyne.CanvasObject { return p.root }
 
-// show puts case c on the panel: its intensity at once (d explains it),
-// similar cases and alerts when read. On the UI goroutine.
+// show puts case c on the panel: its automatic escalation and its
+// intensity at once (as d shows and explains them), similar cases and
+// alerts when read. On the UI goroutine.
 func (p *screeningPanel) show(c cases.Case, d *deescalatePanel) {
+	setEscalation(p.escalation, d.escalation.Text)
 	p.intensity.SetText(intensityText(c, d.scorer != nil))
 	p.intensity.Importance = levelImportance(c.IntensityLevel)
 	p.intensity.Refresh()
@@ -162,7 +173,11 @@ func (p *screeningPanel) showSimilar(sim []SimilarCase, err error) {
 	}
 	for _, m := range sim {
 		id := m.ID
-		b := widget.NewButton(fmt.Sprintf(lang.L("%s【%s】相似度 %d%%"), m.Number, m.Category, int(m.Score*100+0.5)), func() { p.open(id) })
+		label := fmt.Sprintf(lang.L("%s【%s】相似度 %d%%"), m.Number, m.Category, int(m.Score*100+0.5))
+		if m.Collective {
+			label += lang.L(" · 集体信访")
+		}
+		b := widget.NewButton(label, func() { p.open(id) })
 		b.Alignment = widget.ButtonAlignLeading
 		detail := widget.NewLabel(m.Summary)
 		detail.Wrapping = fyne.TextWrapWord

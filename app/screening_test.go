@@ -18,6 +18,15 @@ type fakeScreening struct {
 	similar []SimilarCase
 	alerts  RegistryCheck
 	asked   []string // numbers of the cases asked about
+	// escalation is what Escalation answers; escalations counts the
+	// questions.
+	escalation  *cases.Escalated
+	escalations int
+}
+
+func (f *fakeScreening) Escalation(_ context.Context, c cases.Case) (*cases.Escalated, error) {
+	f.escalations++
+	return f.escalation, nil
 }
 
 func (f *fakeScreening) Similar(_ context.Context, c cases.Case, limit int) ([]SimilarCase, error) {

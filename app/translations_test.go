@@ -47,6 +47,7 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, n := range cases.StepNames {
 		keys[n] = true
 	}
+	keys[cases.EscalationRuleLabel(cases.RuleCollective)] = true
 	if len(keys) < 10 {
 		t.Fatalf("found only %d strings; is the pattern right?", len(keys))
 	}

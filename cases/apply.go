@@ -76,6 +76,8 @@ func apply(c *Case, e Event, p Payload) error {
 		c.OfficialNumber = p.Number
 	case *IntensityScored:
 		c.Intensity, c.IntensityLevel = p.Score, p.Level
+	case *Escalated:
+		return escalate(c, e, p)
 	case *PartyAdd:
 		return addParty(c, e, p)
 	case *PartyWithdraw:
@@ -223,6 +225,20 @@ func (c *Case) resolve(f Field, entity uuid.UUID) {
 			k.Resolved = true
 		}
 	}
+}
+
+// escalate applies an automatic escalation: the level change is a change
+// to the mutable mediation level, as LevelChanged is (a concurrent change
+// becomes a conflict), and the escalation is recorded either way.
+func escalate(c *Case, e Event, p *Escalated) error {
+	if err := p.CheckCase(c.ID); err != nil {
+		return err
+	}
+	if err := change(c, e, FieldMediationLevel, c.ID, &c.Versions.MediationLevel, &c.MediationLevel, p.Level, text); err != nil {
+		return err
+	}
+	c.Escalation = &Escalation{At: e.At, Level: p.Level, Rule: p.Rule, Triggers: slices.Clone(p.Triggers), Reason: p.Reason}
+	return nil
 }
 
 func addParty(c *Case, e Event, p *PartyAdd) error {

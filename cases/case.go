@@ -78,6 +78,17 @@ func (l MediationLevel) Label() string {
 // Valid reports whether l is a known level.
 func (l MediationLevel) Valid() bool { return oneOf(l, MediationLevels) }
 
+// EscalatedLevel is the level an automatic escalation raises a case at
+// level cur to: one step up, but at least county (村、乡镇 → 县, 县 → 市);
+// the city stays the city.
+func EscalatedLevel(cur MediationLevel) MediationLevel {
+	switch cur {
+	case LevelCounty, LevelCity:
+		return LevelCity
+	}
+	return LevelCounty
+}
+
 // IntensityLevel is the colour band of an intensity score.
 type IntensityLevel string
 
@@ -150,6 +161,28 @@ type Case struct {
 	Notes             []Note
 	Articles          []PinnedArticle // pinned for the legal guide, in pin order; nil if none
 	Conflicts         []Conflict
+	Escalation        *Escalation // the latest automatic escalation; nil if none
+}
+
+// Escalation is an automatic escalation of a case by a screening rule
+// (case.escalated): the case is flagged red and its mediation level
+// raised. It is recorded even when the level change met a concurrent
+// one and became a conflict.
+type Escalation struct {
+	At       time.Time
+	Level    MediationLevel // the level the escalation raised the case to
+	Rule     string         // the rule's machine name, e.g. RuleCollective
+	Triggers []uuid.UUID    // the cases that fired the rule
+	Reason   string
+}
+
+// EscalationRuleLabel is the Chinese name of an escalation rule; a rule
+// this program does not know is shown by its machine name.
+func EscalationRuleLabel(rule string) string {
+	if rule == RuleCollective {
+		return "集体联名"
+	}
+	return rule
 }
 
 // Number is the number to show: the official one once the hub assigned it.
@@ -275,6 +308,7 @@ type Listing struct {
 	Signers        int
 	Intensity      int
 	IntensityLevel IntensityLevel
+	Escalated      bool // escalated automatically by a screening rule: shown red
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }

@@ -214,6 +214,7 @@ func TestValidationMessagesAreChinese(t *testing.T) {
 		&EvidenceAdd{EvidenceID: uuid.Must(uuid.NewV7()), SHA256: "zz", FileName: "a.jpg"},
 		&EvidenceDate{EvidenceID: uuid.Must(uuid.NewV7()), Date: "2024/03/15"},
 		&EvidenceDate{Date: "2024-03-15"},
+		&Escalated{Level: LevelCounty, Rule: RuleCollective},
 		&FollowUpComplete{FollowUpID: uuid.Must(uuid.NewV7())},
 		&StepProgress{Step: 8},
 		&StepCheck{Step: 1},

@@ -17,7 +17,9 @@ type EventType string
 
 // Event types. Changes to mutable fields (status, mediation level,
 // assignee, category; fact status and order; an evidence item's document
-// date) carry a base version; everything else is append-only.
+// date) carry a base version; everything else is append-only. An
+// automatic escalation changes the mediation level, so it carries the
+// level's base version too.
 const (
 	CaseOpened          EventType = "case.opened"
 	CaseRevised         EventType = "case.revised" // summary, channel, signers: latest revision shown, all kept
@@ -27,6 +29,7 @@ const (
 	CaseCategoryChanged EventType = "case.category_changed"
 	CaseNumbered        EventType = "case.numbered" // official number from the hub
 	CaseIntensityScored EventType = "case.intensity_scored"
+	CaseEscalated       EventType = "case.escalated" // raised a level and flagged red by a screening rule
 	PartyAdded          EventType = "party.added"
 	PartyWithdrawn      EventType = "party.withdrawn"
 	FactAdded           EventType = "fact.added"
@@ -142,6 +145,8 @@ func Decode(e Event) (Payload, error) {
 		p = &Numbered{}
 	case CaseIntensityScored:
 		p = &IntensityScored{}
+	case CaseEscalated:
+		p = &Escalated{}
 	case PartyAdded:
 		p = &PartyAdd{}
 	case PartyWithdrawn:
@@ -364,6 +369,85 @@ func (p *IntensityScored) Validate() error {
 		return invalid("case.intensity", CodeInvalid, "强度分值应在0到100之间。", "bad intensity")
 	}
 	return nil
+}
+
+// RuleCollective is the breadth screening's rule of collective
+// signatures: 3 or more earlier similar cases carried co-signers.
+const RuleCollective = "collective"
+
+// MaxEscalationTriggers is the most cases an escalation can name as its
+// triggers.
+const MaxEscalationTriggers = 50
+
+// Escalated records an automatic escalation by a screening rule: the
+// case's mediation level is raised to Level (a change of the mutable
+// field, carrying its base version, like LevelChanged) and the case is
+// flagged red. Rule is the rule's short machine name (RuleCollective);
+// Triggers are the cases that fired it; Reason says why in words.
+type Escalated struct {
+	Level    MediationLevel `json:"level"`
+	Rule     string         `json:"rule"`
+	Triggers []uuid.UUID    `json:"triggers"`
+	Reason   string         `json:"reason,omitempty"`
+}
+
+// EventType implements Payload.
+func (*Escalated) EventType() EventType { return CaseEscalated }
+
+// Validate implements Payload. That the case is not among its own
+// triggers is checked when the event is applied (CheckCase): Validate
+// does not know the case.
+func (p *Escalated) Validate() error {
+	if !p.Level.Valid() {
+		return invalid("case.mediation_level", CodeInvalid, "调处层级应为村、乡镇、县或市。", "bad level")
+	}
+	if !validRuleName(p.Rule) {
+		return invalid("case.escalation_rule", CodeInvalid, "升级规则名称无效。", fmt.Sprintf("bad rule %q", p.Rule))
+	}
+	if len(p.Triggers) == 0 {
+		return invalid("case.escalation_triggers", CodeRequired, "请列出引起升级的案件。", "no triggers")
+	}
+	if len(p.Triggers) > MaxEscalationTriggers {
+		return invalid("case.escalation_triggers", CodeInvalid, fmt.Sprintf("引起升级的案件最多列%d件。", MaxEscalationTriggers), fmt.Sprintf("%d triggers", len(p.Triggers)))
+	}
+	seen := make(map[uuid.UUID]bool, len(p.Triggers))
+	for _, id := range p.Triggers {
+		if id == uuid.Nil {
+			return invalid("case.escalation_triggers", CodeRequired, "缺少引起升级的案件编号。", "nil trigger")
+		}
+		if seen[id] {
+			return invalid("case.escalation_triggers", CodeInvalid, "引起升级的案件重复列出。", "duplicate trigger "+id.String())
+		}
+		seen[id] = true
+	}
+	return optionalText("case.escalation_reason", p.Reason, MaxNoteText, "升级理由")
+}
+
+// CheckCase checks the escalation against the case it is for: a case
+// cannot be among its own triggers.
+func (p *Escalated) CheckCase(caseID uuid.UUID) error {
+	for _, id := range p.Triggers {
+		if id == caseID {
+			return invalid("case.escalation_triggers", CodeInvalid, "引起升级的案件不能是本案自己。", "case is its own trigger")
+		}
+	}
+	return nil
+}
+
+// validRuleName reports whether s has the form of a rule's machine name:
+// 1 to 40 lowercase ASCII letters, digits, '_' or '-', starting with a
+// letter. Rules other than RuleCollective may come from newer programs;
+// they are shown by name.
+func validRuleName(s string) bool {
+	if s == "" || len(s) > 40 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' && r != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // PartyAdd adds a person or body; Supersedes names a party it corrects.

@@ -138,6 +138,9 @@ func (g *generator) buildCase(i int, out []cases.Event) ([]cases.Event, *cluster
 	}
 	c := b.c
 	fillValues(r, &b.v, c, t0)
+	for try := 0; cp == nil && try < 16 && g.reserved(c, &b.v); try++ {
+		fillValues(r, &b.v, c, t0)
+	}
 	if cp != nil {
 		for _, s := range matterSlots {
 			b.v[s] = cp.v[s]

@@ -21,6 +21,9 @@ type generator struct {
 	clusters     []clusterPlan
 	official     map[int]int // year → last official serial handed out
 	monthWeights [12][]int   // category weights by month of the year
+	// matters are the clusters' matters (see reserved): no other case
+	// is about one of them.
+	matters map[string]bool
 }
 
 type memberRef struct{ cluster, pos int }
@@ -40,7 +43,7 @@ func newGenerator(opts Options) *generator {
 	until := opts.Until.UTC().Truncate(time.Millisecond)
 	g := &generator{
 		opts: opts, until: until, start: until.Add(-Span),
-		members: map[int]memberRef{}, official: map[int]int{},
+		members: map[int]memberRef{}, official: map[int]int{}, matters: map[string]bool{},
 	}
 	for m := range g.monthWeights {
 		w := make([]int, len(cats))
@@ -165,7 +168,15 @@ func (g *generator) placeClusters(r *rand.Rand) {
 		for j := range p.cases {
 			p.templates = append(p.templates, p.cat.clusterSummaries[tmpl[j%len(tmpl)]])
 		}
-		p.v, p.person = g.matter(cr, p.cat, time.UnixMilli(g.opens[p.cases[0]]))
+		for try := 0; ; try++ {
+			p.v, p.person = g.matter(cr, p.cat, time.UnixMilli(g.opens[p.cases[0]]))
+			if try == 8 || !g.reserved(p.cat, &p.v) {
+				break
+			}
+		}
+		for _, k := range matterKeys(p.cat, &p.v) {
+			g.matters[k] = true
+		}
 		for j, i := range p.cases {
 			g.members[i] = memberRef{cluster: c, pos: j}
 		}
@@ -205,6 +216,26 @@ func (g *generator) matter(r *rand.Rand, c *compiledCategory, t time.Time) (vals
 	}
 	v[sRespondent] = v[sNeighbor]
 	return v, true
+}
+
+// matterKeys are what makes a case about a matter: its category with its
+// village, and the firm and project it may name.
+func matterKeys(c *compiledCategory, v *vals) [3]string {
+	return [3]string{c.name + "|" + v[sVillage], "firm|" + v[sCompany], "project|" + v[sProject]}
+}
+
+// reserved reports whether values v of a case of category c are about a
+// cluster's matter. Cases outside a cluster are kept off the clusters'
+// matters, so that a cluster holds every case about its matter: the
+// planted clusters are then a true answer key for breadth screening's
+// recall, not one blurred by unplanned cases about the same thing.
+func (g *generator) reserved(c *compiledCategory, v *vals) bool {
+	for _, k := range matterKeys(c, v) {
+		if g.matters[k] {
+			return true
+		}
+	}
+	return false
 }
 
 // matterSlots are the values cluster members share.

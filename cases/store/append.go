@@ -357,6 +357,23 @@ func (a *appender) project(e cases.Event, p cases.Payload, seq int64) error {
 	case *cases.IntensityScored:
 		return a.execOne("case", `UPDATE cases SET intensity = ?, intensity_level = ? WHERE id = ?`,
 			p.Score, string(p.Level), cid)
+	case *cases.Escalated:
+		// Refused as cases.Apply refuses it: a case among its own triggers.
+		if err := p.CheckCase(e.CaseID); err != nil {
+			return err
+		}
+		// The level as LevelChanged changes it (a concurrent change from
+		// another device is kept as a conflict); the escalation is
+		// recorded either way.
+		if err := a.change(e, caseLevel, string(p.Level)); err != nil {
+			return err
+		}
+		ids := make([]string, len(p.Triggers))
+		for i, t := range p.Triggers {
+			ids[i] = t.String()
+		}
+		return a.execOne("case", `UPDATE cases SET escalated_at = ?, escalation_level = ?, escalation_rule = ?, escalation_triggers = ?, escalation_reason = ? WHERE id = ?`,
+			at, string(p.Level), p.Rule, strings.Join(ids, " "), p.Reason, cid)
 	case *cases.PartyAdd:
 		if p.Supersedes != uuid.Nil {
 			if err := a.execOne("party", `UPDATE parties SET superseded_by = CASE superseded_by WHEN '' THEN ? ELSE superseded_by END WHERE id = ? AND case_id = ?`,

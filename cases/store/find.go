@@ -55,3 +55,39 @@ func (s *Store) FindCase(ctx context.Context, ref string) (uuid.UUID, error) {
 	}
 	return uuid.Nil, fmt.Errorf("store: find case %s: the number of more than one case (%s, %s)", ref, ids[0], ids[1])
 }
+
+// CaseNumbers gives the number to show (the official one once assigned,
+// else the provisional one) of each of the cases ids that this store
+// holds; the ids of cases not here are absent from the map. It is meant
+// for a few dozen ids, such as the cases that triggered an escalation.
+func (s *Store) CaseNumbers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]string, error) {
+	out := make(map[uuid.UUID]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id.String()
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, CASE official_number WHEN '' THEN provisional_number ELSE official_number END
+		FROM cases WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: case numbers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, number string
+		if err := rows.Scan(&id, &number); err != nil {
+			return nil, fmt.Errorf("store: case numbers: %w", err)
+		}
+		u, err := uuid.Parse(id)
+		if err != nil {
+			return nil, fmt.Errorf("store: case numbers: bad id %q", id)
+		}
+		out[u] = number
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: case numbers: %w", err)
+	}
+	return out, nil
+}

@@ -13,8 +13,8 @@ import (
 
 // TestRandomHistoriesProjectLikeApply appends random but valid histories —
 // supersedes, splits, links and unlinks and relinks, status and order
-// changes, evidence dates set and cleared, withdrawals, reschedules,
-// dissatisfied follow-ups — in random batch sizes, and checks that the
+// changes, evidence dates set and cleared, automatic escalations,
+// withdrawals, reschedules, dissatisfied follow-ups — in random batch sizes, and checks that the
 // SQL projections equal cases.Apply's replay of the log (Verify) and that
 // each case loads as its replay.
 func TestRandomHistoriesProjectLikeApply(t *testing.T) {
@@ -118,7 +118,16 @@ func (h *history) events(t *testing.T, n int) []cases.Event {
 		case k == 9:
 			add(&cases.StatusChanged{Status: cases.Statuses[h.rng.IntN(len(cases.Statuses))]}, h.c.Versions.Status)
 		case k == 10:
-			add(&cases.LevelChanged{Level: cases.MediationLevels[h.rng.IntN(4)]}, h.c.Versions.MediationLevel)
+			if h.rng.IntN(3) == 0 {
+				triggers := make([]uuid.UUID, 1+h.rng.IntN(5))
+				for i := range triggers {
+					triggers[i] = uuid.Must(uuid.NewV7())
+				}
+				add(&cases.Escalated{Level: cases.EscalatedLevel(h.c.MediationLevel), Rule: cases.RuleCollective, Triggers: triggers,
+					Reason: []string{"", "相似集体访"}[h.rng.IntN(2)]}, h.c.Versions.MediationLevel)
+			} else {
+				add(&cases.LevelChanged{Level: cases.MediationLevels[h.rng.IntN(4)]}, h.c.Versions.MediationLevel)
+			}
 		case k == 11:
 			id := uuid.Must(uuid.NewV7())
 			h.followUps = append(h.followUps, id)

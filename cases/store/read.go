@@ -45,13 +45,17 @@ func (s *Store) Case(ctx context.Context, id uuid.UUID) (cases.Case, error) {
 func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) {
 	cid := id.String()
 	c := cases.Case{ID: id}
-	var created, updated int64
+	var created, updated, escAt int64
+	var esc cases.Escalation
+	var escTriggers string
 	err := q.QueryRowContext(ctx, `SELECT provisional_number, official_number, channel, category, summary, signers,
 		status, status_ver, mediation_level, level_ver, assignee, assignee_ver, category_ver,
-		intensity, intensity_level, created_at, updated_at, events FROM cases WHERE id = ?`, cid).Scan(
+		intensity, intensity_level, created_at, updated_at, events,
+		escalated_at, escalation_level, escalation_rule, escalation_triggers, escalation_reason FROM cases WHERE id = ?`, cid).Scan(
 		&c.ProvisionalNumber, &c.OfficialNumber, &c.Channel, &c.Category, &c.Summary, &c.Signers,
 		&c.Status, &c.Versions.Status, &c.MediationLevel, &c.Versions.MediationLevel, &c.Assignee, &c.Versions.Assignee, &c.Versions.Category,
-		&c.Intensity, &c.IntensityLevel, &created, &updated, &c.Events)
+		&c.Intensity, &c.IntensityLevel, &created, &updated, &c.Events,
+		&escAt, &esc.Level, &esc.Rule, &escTriggers, &esc.Reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -59,6 +63,17 @@ func loadCase(ctx context.Context, q querier, id uuid.UUID) (cases.Case, error) 
 		return c, fmt.Errorf("store: load case %s: %w", cid, err)
 	}
 	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+	if esc.Rule != "" { // every escalation names its rule
+		esc.At = fromMS(escAt)
+		for _, s := range strings.Fields(escTriggers) {
+			u, err := parseID(s)
+			if err != nil {
+				return c, fmt.Errorf("store: load case %s: escalation trigger: %w", cid, err)
+			}
+			esc.Triggers = append(esc.Triggers, u)
+		}
+		c.Escalation = &esc
+	}
 	load := func(what, query string, scan func(*sql.Rows) error) error {
 		rows, err := q.QueryContext(ctx, query, cid)
 		if err != nil {
@@ -295,13 +310,14 @@ func scanEvent(r *sql.Rows) (cases.Event, int64, error) {
 	return e, seq, nil
 }
 
-const listingColumns = `id, provisional_number, official_number, channel, category, substr(summary, 1, 120), status, mediation_level, signers, intensity, intensity_level, created_at, updated_at`
+// listingColumns are the columns scanListing reads, in its order.
+const listingColumns = `id, provisional_number, official_number, channel, category, substr(summary, 1, 120), status, mediation_level, signers, intensity, intensity_level, escalation_rule <> '', created_at, updated_at`
 
 func scanListing(r *sql.Rows) (cases.Listing, error) {
 	var l cases.Listing
 	var id, prov, off string
 	var created, updated int64
-	if err := r.Scan(&id, &prov, &off, &l.Channel, &l.Category, &l.Summary, &l.Status, &l.MediationLevel, &l.Signers, &l.Intensity, &l.IntensityLevel, &created, &updated); err != nil {
+	if err := r.Scan(&id, &prov, &off, &l.Channel, &l.Category, &l.Summary, &l.Status, &l.MediationLevel, &l.Signers, &l.Intensity, &l.IntensityLevel, &l.Escalated, &created, &updated); err != nil {
 		return l, err
 	}
 	var err error

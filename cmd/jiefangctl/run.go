@@ -31,7 +31,7 @@ func commands() map[string]command {
 		"sync":     {Summary: "同步一轮 / one sync round with the hub (--enroll CODE first time)", Run: runSync},
 		"bundle":   {Summary: "U盘包 / export, import or list USB bundles relayed to the hub", Run: runBundle},
 		"legal":    {Summary: "法律原文与法律指引 / import the official text of laws, list it, print a case's legal guide PDF", Run: runLegal},
-		"triage":   {Summary: "三维甄别 / screening: score the intensity (强度) of texts given as JSON lines", Run: runTriage},
+		"triage":   {Summary: "三维甄别 / screening: score the intensity (强度) of texts; list a case's similar cases (广度)", Run: runTriage},
 		"registry": {Summary: "登记库与深度核查 / import registry snapshots, check them for anomalies (深度)", Run: runRegistry},
 	}
 }

@@ -21,15 +21,21 @@ import (
 // runTriage screens texts and cases:
 //
 //	jiefangctl triage score [--words FILE]
+//	jiefangctl triage similar [--db PATH] --case ID [--limit N] [--json]
+//	jiefangctl triage escalate [--db PATH] [--dry-run]
 func runTriage(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
-		return usageError("需要子命令 score (triage score)")
+		return usageError("需要子命令 score、similar 或 escalate (triage score|similar|escalate)")
 	}
 	switch args[0] {
 	case "score":
 		return triageScore(ctx, e, args[1:])
+	case "similar":
+		return triageSimilar(ctx, e, args[1:])
+	case "escalate":
+		return triageEscalate(ctx, e, args[1:])
 	}
-	return usageError(fmt.Sprintf("未知子命令 %q：应为 score", args[0]))
+	return usageError(fmt.Sprintf("未知子命令 %q：应为 score、similar 或 escalate", args[0]))
 }
 
 // scoreIn is one line of triage score's input.
