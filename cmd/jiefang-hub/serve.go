@@ -41,6 +41,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	h.SetLog(log) // breadth screening after pushes: escalations written, failures
 	handler, err := hub.NewServer(h, blobs, log).Handler()
 	if err != nil {
 		return err

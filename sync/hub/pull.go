@@ -62,26 +62,35 @@ func scanPulled(rows *sql.Rows) ([]protocol.Pulled, error) {
 	defer rows.Close()
 	var out []protocol.Pulled
 	for rows.Next() {
-		var p protocol.Pulled
-		var id, cid []byte
-		var payload string
-		var at int64
-		if err := rows.Scan(&p.Seq, &id, &cid, &p.Event.Type, &payload, &p.Event.Actor, &p.Event.DeviceID, &p.Event.DeviceSeq,
-			&p.Event.BaseVersion, &at, &p.Event.PrevHash, &p.Event.Hash); err != nil {
+		p, err := scanPulledRow(rows)
+		if err != nil {
 			return nil, err
 		}
-		var err error
-		if p.Event.ID, err = uuid.FromBytes(id); err != nil {
-			return nil, fmt.Errorf("event %d: %w", p.Seq, err)
-		}
-		if p.Event.CaseID, err = uuid.FromBytes(cid); err != nil {
-			return nil, fmt.Errorf("event %d: %w", p.Seq, err)
-		}
-		p.Event.Payload = json.RawMessage(payload)
-		p.Event.At = time.UnixMilli(at).UTC()
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// scanPulledRow reads one row of eventColumns.
+func scanPulledRow(rows *sql.Rows) (protocol.Pulled, error) {
+	var p protocol.Pulled
+	var id, cid []byte
+	var payload string
+	var at int64
+	if err := rows.Scan(&p.Seq, &id, &cid, &p.Event.Type, &payload, &p.Event.Actor, &p.Event.DeviceID, &p.Event.DeviceSeq,
+		&p.Event.BaseVersion, &at, &p.Event.PrevHash, &p.Event.Hash); err != nil {
+		return p, err
+	}
+	var err error
+	if p.Event.ID, err = uuid.FromBytes(id); err != nil {
+		return p, fmt.Errorf("event %d: %w", p.Seq, err)
+	}
+	if p.Event.CaseID, err = uuid.FromBytes(cid); err != nil {
+		return p, fmt.Errorf("event %d: %w", p.Seq, err)
+	}
+	p.Event.Payload = json.RawMessage(payload)
+	p.Event.At = time.UnixMilli(at).UTC()
+	return p, nil
 }
 
 // CaseConflict reports whether the hub flags a case as having an open

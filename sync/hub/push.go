@@ -27,7 +27,7 @@ var pushQueries = []string{qQuarantine, qCaseConflict, caseEventsQuery}
 const hubActor = "上级平台"
 
 // DeviceID is the device id of the events the hub writes itself (official
-// case numbers): one hash chain per epoch.
+// case numbers, automatic escalations): one hash chain per epoch.
 func (s *Store) DeviceID() string { return "hub-" + s.epoch }
 
 // pusher carries one push transaction and the hub's own chain within it.
@@ -97,6 +97,11 @@ type chainHead struct {
 // An event the hub cannot read at all (an unknown type, a malformed
 // payload) refuses the whole batch with a *protocol.Error naming it, and
 // nothing is stored.
+//
+// Once the events are committed, and before the answer, the hub screens
+// the cases they changed by the collective rule and writes the
+// escalations it calls for (screen.go), so that a pull right after the
+// push brings them; a failure there is logged and does not fail the push.
 func (s *Store) Push(ctx context.Context, dev Device, evs []protocol.Event) ([]protocol.PushResult, error) {
 	payloads := make([]cases.Payload, len(evs))
 	for i, w := range evs {
@@ -145,9 +150,19 @@ const maxGroup = 5000
 // waiting at that moment (group commit), so that many devices pushing at
 // once share one durable commit instead of queueing for one each. If a
 // group fails, its pushes are applied again one by one, so that one
-// push's failure is its own.
+// push's failure is its own. After the commit, and before the replies,
+// breadth screening runs on the cases the group changed (screenPushed):
+// in transactions of its own, so that it never costs a pushed event, and
+// before the replies, so that a desk pulling right after its push gets
+// the escalations its cases called for.
 func (s *Store) commit() {
 	defer close(s.committed)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { // a screening under way stops when the hub closes
+		<-s.closed
+		cancel()
+	}()
 	for {
 		var first *pushRequest
 		select {
@@ -165,15 +180,19 @@ func (s *Store) commit() {
 				break more
 			}
 		}
-		err := s.applyGroup(group)
-		if err != nil && len(group) > 1 {
-			for _, r := range group {
-				r.done <- s.applyGroup([]*pushRequest{r})
+		errs := make([]error, len(group))
+		if err := s.applyGroup(group); err != nil && len(group) > 1 {
+			for i, r := range group {
+				errs[i] = s.applyGroup([]*pushRequest{r})
 			}
-			continue
+		} else {
+			for i := range errs {
+				errs[i] = err
+			}
 		}
-		for _, r := range group {
-			r.done <- err
+		s.screenPushed(ctx, group, errs)
+		for i, r := range group {
+			r.done <- errs[i]
 		}
 	}
 }
@@ -182,9 +201,8 @@ func (s *Store) commit() {
 func (s *Store) applyGroup(group []*pushRequest) error {
 	ctx := context.Background()
 	return s.write(ctx, func(tx *sql.Tx) error {
-		p := &pusher{s: s, tx: tx, ctx: ctx, at: s.now().UnixMilli(), stmts: map[string]*sql.Stmt{},
-			cases: map[uuid.UUID]*caseState{}, known: map[uuid.UUID]stored{}}
-		if err := s.queryRow(ctx, tx, `SELECT COALESCE(max(seq), 0) FROM events`).Scan(&p.seq); err != nil {
+		p, err := s.newPusher(ctx, tx)
+		if err != nil {
 			return err
 		}
 		if err := p.prefetch(group); err != nil {
@@ -211,6 +229,16 @@ func (s *Store) applyGroup(group []*pushRequest) error {
 		}
 		return nil
 	})
+}
+
+// newPusher starts writing events in tx, after the last hub sequence.
+func (s *Store) newPusher(ctx context.Context, tx *sql.Tx) (*pusher, error) {
+	p := &pusher{s: s, tx: tx, ctx: ctx, at: s.now().UnixMilli(), stmts: map[string]*sql.Stmt{},
+		cases: map[uuid.UUID]*caseState{}, known: map[uuid.UUID]stored{}}
+	if err := s.queryRow(ctx, tx, `SELECT COALESCE(max(seq), 0) FROM events`).Scan(&p.seq); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func (p *pusher) pushOne(w protocol.Event, payload cases.Payload) (protocol.PushResult, error) {
@@ -287,11 +315,12 @@ type caseState struct {
 	broken   bool        // the hub's events of the case do not replay: no conflict detection for it
 }
 
-// isMutable reports whether events of type t change a mutable field.
+// isMutable reports whether events of type t change a mutable field (an
+// automatic escalation changes the mediation level).
 func isMutable(t cases.EventType) bool {
 	switch t {
 	case cases.CaseStatusChanged, cases.CaseLevelChanged, cases.CaseAssigned, cases.CaseCategoryChanged,
-		cases.FactStatusChanged, cases.FactMoved, cases.EvidenceDated:
+		cases.FactStatusChanged, cases.FactMoved, cases.EvidenceDated, cases.CaseEscalated:
 		return true
 	}
 	return false
@@ -464,9 +493,20 @@ func (p *pusher) number(opened cases.Event, unitPath string) error {
 		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT) RETURNING value`, key).Scan(&n); err != nil {
 		return fmt.Errorf("official number: %w", err)
 	}
-	e, err := cases.NewEvent(opened.CaseID, &cases.Numbered{Number: fmt.Sprintf("XF%d%06d", year, n)})
+	_, err := p.chain(opened.CaseID, &cases.Numbered{Number: fmt.Sprintf("XF%d%06d", year, n)}, 0, unitPath)
+	return err
+}
+
+// chain stores (at the next flush) an event the hub writes itself, with
+// payload pl, on the hub's own hash chain: actor hubActor, device
+// s.DeviceID(), the chain's next number and the previous event's hash, the
+// hub's clock. It is stored with the next hub sequence under the case's
+// unit, so that the desks of the unit pull it like any event of the case.
+// saveHead writes the chain's new head.
+func (p *pusher) chain(caseID uuid.UUID, pl cases.Payload, baseVersion int64, unitPath string) (cases.Event, error) {
+	e, err := cases.NewEvent(caseID, pl)
 	if err != nil {
-		return err
+		return e, err
 	}
 	if p.head == nil {
 		p.head = &chainHead{}
@@ -476,20 +516,20 @@ func (p *pusher) number(opened cases.Event, unitPath string) error {
 			_, err = fmt.Sscanf(v, "%d %s", &p.head.seq, &p.head.hash)
 		}
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("hub chain head: %w", err)
+			return e, fmt.Errorf("hub chain head: %w", err)
 		}
 	}
 	if e.ID, err = uuid.NewV7(); err != nil {
-		return err
+		return e, err
 	}
 	e.At = time.UnixMilli(p.at).UTC()
-	e.Actor, e.DeviceID, e.DeviceSeq, e.PrevHash = hubActor, p.s.DeviceID(), p.head.seq+1, p.head.hash
+	e.Actor, e.DeviceID, e.DeviceSeq, e.PrevHash, e.BaseVersion = hubActor, p.s.DeviceID(), p.head.seq+1, p.head.hash, baseVersion
 	e.Hash = e.ComputeHash()
 	if _, err := p.insert(e, unitPath, protocol.Applied); err != nil {
-		return err
+		return e, err
 	}
 	p.head.seq, p.head.hash = e.DeviceSeq, e.Hash
-	return nil
+	return e, nil
 }
 
 // saveHead writes the hub's chain head if this push extended it.

@@ -17,11 +17,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -70,6 +72,12 @@ type Store struct {
 	closed    chan struct{}     // closed by Close
 	committed chan struct{}     // closed when the committer has stopped
 	closeOnce sync.Once
+
+	// Breadth screening after pushes (screen.go): the committer's index,
+	// whether it is off, and where it logs.
+	scr          screener
+	screeningOff atomic.Bool
+	log          atomic.Pointer[slog.Logger]
 }
 
 // prepared is one of pushQueries, prepared on the database. They are
