@@ -71,7 +71,7 @@ func (d *deskSimilar) Similar(ctx context.Context, c cases.Case, limit int) ([]a
 			return nil, fmt.Errorf("similar case %s: %w", m.CaseID, err)
 		}
 		out = append(out, app.SimilarCase{ID: m.CaseID, Number: mc.Number(), Category: mc.Category,
-			Summary: mc.Summary, Score: m.Score, Collective: m.Collective, Why: m.Reasons()})
+			Summary: mc.Summary, Score: m.Similarity, Collective: m.Collective, Why: m.Reasons()})
 	}
 	return out, nil
 }

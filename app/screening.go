@@ -183,7 +183,9 @@ func (p *screeningPanel) showSimilar(sim []SimilarCase, err error) {
 		detail.Wrapping = fyne.TextWrapWord
 		objs = append(objs, b, detail)
 		if len(m.Why) > 0 {
-			objs = append(objs, lowLabel(lang.L("相同之处：")+strings.Join(m.Why, "；")))
+			why := widget.NewLabel(lang.L("相同之处：") + strings.Join(m.Why, "；"))
+			why.Wrapping = fyne.TextWrapWord
+			objs = append(objs, why)
 		}
 	}
 	p.similar.Objects = objs

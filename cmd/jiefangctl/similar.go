@@ -127,7 +127,7 @@ func triageSimilar(ctx context.Context, e env, args []string) error {
 		if m.Collective {
 			coll = fmt.Sprintf("是（%d人）", m.Signers)
 		}
-		fmt.Fprintf(tw, "%.2f\t%.2f\t%.2f\t%s\t%s\t%s\t%s\t%s\n", m.Score, m.Text, m.Parties, m.Number,
+		fmt.Fprintf(tw, "%.2f\t%.2f\t%.2f\t%s\t%s\t%s\t%s\t%s\n", m.Similarity, m.Text, m.Parties, m.Number,
 			cases.Local(m.At).Format("2006-01-02"), m.Category, coll, strings.Join(m.Reasons(), "；"))
 	}
 	tw.Flush()
