@@ -42,6 +42,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	h.SetLog(log) // breadth screening after pushes: escalations written, failures
+	h.WarmScreening(ctx)
 	handler, err := hub.NewServer(h, blobs, log).Handler()
 	if err != nil {
 		return err

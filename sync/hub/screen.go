@@ -152,9 +152,90 @@ func (s *Store) logger() *slog.Logger {
 var discardLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // screener is the hub's similarity index. Only the writer goroutine
-// (commit) uses it.
+// (commit) uses it; WarmScreening builds one beside it and hands it over
+// through warm.
 type screener struct {
 	x *triage.Index // nil until first needed, and again after a failure
+
+	warm    chan warmIndex // the index WarmScreening built; nil: none under way
+	warming bool           // the committer waits for warm, not building its own
+}
+
+// warmIndex is an index built from every event up to seq; x nil if the
+// build failed.
+type warmIndex struct {
+	x   *triage.Index
+	seq int64
+}
+
+// WarmScreening builds the similarity index in the background, so that
+// the first pushes after the hub starts need not wait for it; until it is
+// ready pushes are not screened, and the cases they changed are screened
+// when it is. Call it once, after Open and before pushes arrive; a hub
+// that does not call it builds the index on the first push that needs
+// it. The channel returned is closed when the build is over.
+func (s *Store) WarmScreening(ctx context.Context) <-chan struct{} {
+	ch, done := make(chan warmIndex, 1), make(chan struct{})
+	s.scr.warm, s.scr.warming = ch, true
+	// Where the log stands is read now, before any push the index may
+	// miss: the cases changed after it are screened when it is adopted.
+	var w warmIndex
+	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&w.seq)
+	go func() {
+		defer close(done)
+		start := time.Now()
+		if err == nil && s.beforeWarm != nil {
+			s.beforeWarm()
+		}
+		if err == nil {
+			w.x, err = triage.Build(ctx, s.Corpus())
+		}
+		if err != nil {
+			s.logger().Error("screening index", "err", err)
+			w.x = nil
+		} else {
+			s.logger().Info("screening index built", "cases", w.x.Len(), "ms", time.Since(start).Milliseconds())
+		}
+		ch <- w
+	}()
+	return done
+}
+
+// adoptWarm takes the index WarmScreening built, once it is ready, and
+// returns the cases changed since it was read: they are screened with
+// the next push's. ok is false while it is still being built.
+func (s *Store) adoptWarm(ctx context.Context) (changed []uuid.UUID, ok bool, err error) {
+	var w warmIndex
+	select {
+	case w = <-s.scr.warm:
+	default:
+		return nil, false, nil
+	}
+	s.scr.warming = false
+	if w.x == nil {
+		return nil, true, nil // the committer builds its own
+	}
+	rows, err := s.query(ctx, s.r, `SELECT DISTINCT case_id FROM events WHERE seq > ?`, w.seq)
+	if err != nil {
+		return nil, false, fmt.Errorf("screening: cases changed since the index: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, false, err
+		}
+		id, err := uuid.FromBytes(b)
+		if err != nil {
+			return nil, false, err
+		}
+		changed = append(changed, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	s.scr.x = w.x
+	return changed, true, nil
 }
 
 // screenPushed screens the cases changed by the pushes of a committed
@@ -174,6 +255,22 @@ func (s *Store) screenPushed(ctx context.Context, group []*pushRequest, errs []e
 		for k, res := range r.out {
 			id := r.evs[k].CaseID
 			if (res.Outcome == protocol.Applied || res.Outcome == protocol.Conflict) && comparedBy(cases.EventType(r.evs[k].Type)) && !seen[id] {
+				seen[id] = true
+				touched = append(touched, id)
+			}
+		}
+	}
+	if s.scr.warming {
+		changed, ok, err := s.adoptWarm(ctx)
+		if err != nil {
+			s.logger().Error("screening", "err", err)
+			return
+		}
+		if !ok {
+			return // screened when the index is ready
+		}
+		for _, id := range changed {
+			if !seen[id] {
 				seen[id] = true
 				touched = append(touched, id)
 			}

@@ -374,3 +374,28 @@ func TestHubCorpus(t *testing.T) {
 		}
 	})
 }
+
+// A hub that builds its index in the background at start screens, once it
+// is ready, the cases pushed while it was being built: 西镇's later case,
+// pushed meanwhile, is escalated with the next push after it.
+func TestHubWarmScreening(t *testing.T) {
+	hubtest.Each(t, func(t *testing.T, bk hubtest.Backend) {
+		f := newScreenFixture(t, bk)
+		h := f.rh.store
+		hub.SetScreening(h, false)
+		f.push(t, f.a, f.aEvs, protocol.Applied) // as pushed before a restart
+		hub.SetScreening(h, true)
+		release := make(chan struct{})
+		hub.SetBeforeWarm(h, func() { <-release })
+		done := h.WarmScreening(context.Background())
+		f.push(t, f.b, f.bEvs, protocol.Applied) // while the index is being built
+		if escs := escalations(t, hubChain(t, h)); len(escs) != 0 {
+			t.Fatalf("escalations before the index was ready: %+v", escs)
+		}
+		close(release)
+		<-done
+		_, next := f.b.add(t, time.Now().UTC(), "其他", "路灯坏了没人修。", 1, "石桥村", "镇政府")
+		f.push(t, f.b, next, protocol.Applied)
+		f.checkEscalated(t)
+	})
+}

@@ -65,6 +65,7 @@ type Store struct {
 	now   func() time.Time
 
 	beforeCommit func() // fault tests: runs inside a push transaction, before its commit
+	beforeWarm   func() // tests: runs in WarmScreening before the index is built
 
 	stmts map[string]*sql.Stmt // pushQueries, prepared when the store opens
 
