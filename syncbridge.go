@@ -9,7 +9,10 @@ import (
 
 // deskSync shows the background syncer to the desk window, which declares
 // its own types so that it never imports sync code.
-type deskSync struct{ s *client.Syncer }
+type deskSync struct {
+	s *client.Syncer
+	k client.Keyring // where the credential is kept (the store)
+}
 
 func (d deskSync) Status() app.SyncStatus { return toAppStatus(d.s.Status()) }
 
@@ -35,4 +38,10 @@ func toAppStatus(st client.Status) app.SyncStatus {
 		PendingEvents: st.PendingEvents, PendingBytes: st.PendingBytes, Rejected: st.Rejected,
 		Syncing: st.Syncing, Err: st.Err, NextTry: st.NextTry, Pulled: st.LastReport.Pulled,
 		Downloaded: st.LastReport.Downloaded}
+}
+
+// Enrolled reports whether the desk holds a hub credential.
+func (d deskSync) Enrolled(ctx context.Context) (bool, error) {
+	_, ok, err := client.LoadCredential(ctx, d.k)
+	return ok, err
 }
