@@ -146,7 +146,7 @@ func run(f flags) error {
 	}
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	deps := app.Deps{Cases: s, DeviceCode: s.Device().Code, Demo: isDemo}
+	deps := app.Deps{Cases: s, DeviceCode: s.Device().Code, Demo: isDemo, Version: version()}
 	if f.timings {
 		deps.Timings, deps.Started = os.Stderr, f.started
 	}
@@ -156,7 +156,14 @@ func run(f flags) error {
 		ctx, stop := context.WithCancel(context.Background())
 		defer stop()
 		go syncer.Run(ctx)
-		deps.Sync = deskSync{syncer}
+		ds := deskSync{s: syncer, k: s}
+		deps.Sync = ds
+		// A code the installer left (/ENROLL=…) connects the desk.
+		go func() {
+			if err := enrollFromFile(ctx, filepath.Dir(env.defaultDB), ds, enrollRetry, os.Stderr); err != nil && ctx.Err() == nil {
+				fmt.Fprintln(os.Stderr, "jiefang:", err)
+			}
+		}()
 	}
 	mark("store open")
 	imported, err := s.ImportedLaws(context.Background())

@@ -45,6 +45,8 @@ type Deps struct {
 	Demo       bool   // the database holds demo data
 	FontNote   string // a problem with the Chinese font to tell the user, if any
 	Sync       Syncer // sync with the hub; nil: none (the desk says it is not connected)
+	// Version is the desk's version (FyneApp.toml), shown in 关于接访台.
+	Version Version
 	// Statutes is the statute library of step 5 (法律导航) and the
 	// petitioner view; nil: articles are pinned by citation only.
 	Statutes *legal.Library

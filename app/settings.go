@@ -113,6 +113,7 @@ type settingsScreen struct {
 	message   *widget.Label
 	save      *widget.Button
 	cancel    *widget.Button
+	about     *widget.Button // 关于接访台 (about.go)
 	dlg       *dialog.CustomDialog
 
 	// Touched only on the UI goroutine:
@@ -164,6 +165,7 @@ func newSettingsScreen(win fyne.Window, deps Deps, closed, saved func()) *settin
 	s.save = widget.NewButtonWithIcon(lang.L("保存"), theme.DocumentSaveIcon(), s.onSave)
 	s.save.Importance = widget.HighImportance
 	s.cancel = widget.NewButtonWithIcon(lang.L("取消"), theme.CancelIcon(), func() { s.dlg.Hide() })
+	s.about = widget.NewButtonWithIcon(lang.L("关于接访台…"), theme.InfoIcon(), func() { showAbout(win, deps.Version, env.dataInUse()) })
 
 	s.showFonts()
 	s.showDataDir()
@@ -220,6 +222,7 @@ func (s *settingsScreen) content() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("数据目录"), container.NewVBox(s.dataDir, dirButtons, s.dataNote)),
 		widget.NewFormItem(lang.L("经办人姓名"), container.NewVBox(s.name, nameNote)),
 		widget.NewFormItem(lang.L("上级连接"), hub),
+		widget.NewFormItem(lang.L("关于"), container.NewHBox(s.about)),
 	)
 	return container.NewBorder(nil, s.message, nil, nil, container.NewVScroll(form))
 }

@@ -3,8 +3,16 @@
 # Included by the root Makefile (`include packaging/windows.mk`), or run alone:
 #   make -f packaging/windows.mk windows       # dist/windows/jiefang.exe (+ jiefangctl.exe)
 #   make -f packaging/windows.mk wine-launch   # build, then launch under wine + Xvfb
+#   make -f packaging/windows.mk installer     # dist/jiefang-setup-<version>.exe (NSIS)
+#   make -f packaging/windows.mk sign          # sign the exes and the installer (JIEFANG_SIGN_*)
 #   make -f packaging/windows.mk windows-clean
 # All paths are relative to the repository root (run make from there).
+#
+# One version source: FyneApp.toml's Version ("X.Y.Z") and Build (N). The
+# desk reads it embedded (version.go); this file reads it into VERSION and
+# BUILD and writes the resources' version numbers, the manifests'
+# assemblyIdentity and the installer's version from it. Nothing else in the
+# repository holds a version number.
 #
 # Plain `go build`, not `fyne package`: fyne package sets its own CGO_CFLAGS,
 # which defeats the Go build cache and rebuilds all of Fyne's cgo every time.
@@ -20,9 +28,20 @@ WIN_WINDRES ?= x86_64-w64-mingw32-windres
 WIN_OBJDUMP ?= x86_64-w64-mingw32-objdump
 WIN_DIST    ?= dist/windows
 WIN_RES     := packaging/windows
+WIN_OBJ     ?= dist/obj/windows
 
-# Resource inputs shared by both executables.
-WIN_RES_COMMON := $(WIN_RES)/version.h $(WIN_RES)/jiefang.ico
+# --- version -------------------------------------------------------------------
+APP_TOML := FyneApp.toml
+VERSION  := $(shell sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\([^"]*\)"[[:space:]]*$$/\1/p' $(APP_TOML) | head -n 1)
+BUILD    := $(shell sed -n 's/^[[:space:]]*Build[[:space:]]*=[[:space:]]*\([0-9][0-9]*\)[[:space:]]*$$/\1/p' $(APP_TOML) | head -n 1)
+WIN_VER4 := $(VERSION).$(BUILD)
+_WIN_VER := $(subst ., ,$(VERSION))
+
+# Resource inputs shared by both executables. The rc files find version.h,
+# the icon and the manifests by bare name through -I: $(WIN_OBJ) first, so
+# that the generated manifests win over the committed templates.
+WIN_RES_COMMON := $(WIN_RES)/version.h $(WIN_OBJ)/version-number.h $(WIN_RES)/jiefang.ico
+WIN_RC_INC     := -I $(WIN_OBJ) -I $(WIN_RES)
 
 # The GUI app is the root package.
 WIN_APP_SYSO := rsrc_windows_amd64.syso
@@ -35,7 +54,8 @@ WIN_CTL_EXE  := $(WIN_DIST)/jiefangctl.exe
 # Run apt-get as root directly, otherwise through sudo.
 WIN_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: windows windows-deps windows-app windows-ctl windows-syso windows-clean wine-launch
+.PHONY: windows windows-deps windows-app windows-ctl windows-syso windows-clean wine-launch \
+        version-check installer installer-deps installer-path sign sign-exes sign-check
 
 windows: windows-app windows-ctl
 
@@ -51,13 +71,40 @@ windows-deps:
 	  $(WIN_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-# --- resources ---------------------------------------------------------------
-# -I lets the .rc find version.h, the .ico and the .manifest by bare name.
-$(WIN_APP_SYSO): $(WIN_RES)/jiefang.rc $(WIN_RES)/jiefang.manifest $(WIN_RES_COMMON) | windows-deps
-	$(WIN_WINDRES) -O coff -I $(WIN_RES) $(WIN_RES)/jiefang.rc $@
+# --- version files -------------------------------------------------------------
+# Windows keeps four 16-bit numbers: X.Y.Z.Build, each at most 65535.
+version-check:
+	@ok=1; \
+	echo "$(VERSION)" | grep -Eq '^[0-9]{1,5}\.[0-9]{1,5}\.[0-9]{1,5}$$' || ok=0; \
+	echo "$(BUILD)" | grep -Eq '^[0-9]{1,5}$$' || ok=0; \
+	if [ $$ok = 1 ]; then for n in $(_WIN_VER) $(BUILD); do [ "$$n" -le 65535 ] || ok=0; done; fi; \
+	[ $$ok = 1 ] || { echo "windows.mk: $(APP_TOML) must say Version = \"X.Y.Z\" and Build = N (numbers up to 65535);" \
+	       "found Version '$(VERSION)', Build '$(BUILD)'" >&2; exit 1; }
 
-$(WIN_CTL_SYSO): $(WIN_RES)/jiefangctl.rc $(WIN_RES)/jiefangctl.manifest $(WIN_RES_COMMON) | windows-deps
-	$(WIN_WINDRES) -O coff -I $(WIN_RES) $(WIN_RES)/jiefangctl.rc $@
+$(WIN_OBJ)/version-number.h: $(APP_TOML) packaging/windows.mk | version-check
+	@mkdir -p $(@D)
+	@{ echo '/* Written by packaging/windows.mk from $(APP_TOML): do not edit. */'; \
+	   echo '#define JF_VER_MAJOR $(word 1,$(_WIN_VER))'; \
+	   echo '#define JF_VER_MINOR $(word 2,$(_WIN_VER))'; \
+	   echo '#define JF_VER_PATCH $(word 3,$(_WIN_VER))'; \
+	   echo '#define JF_VER_BUILD $(BUILD)'; \
+	   echo '#define JF_VER_STR   "$(WIN_VER4)"'; } >$@.tmp && mv $@.tmp $@
+	@echo "windows.mk: version $(WIN_VER4) -> $@"
+
+# The committed manifests with the version written into assemblyIdentity.
+$(WIN_OBJ)/%.manifest: $(WIN_RES)/%.manifest $(APP_TOML) | version-check
+	@mkdir -p $(@D)
+	sed '/<assemblyIdentity type="win32" name="cn\.jiefang\./s/ version="[^"]*"/ version="$(WIN_VER4)"/' $< >$@.tmp
+	@grep -q 'name="cn\.jiefang\.[a-z]*" version="$(WIN_VER4)"' $@.tmp \
+	  || { echo "windows.mk: no assemblyIdentity name=\"cn.jiefang.…\" version=… in $< to write the version into" >&2; rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
+# --- resources ---------------------------------------------------------------
+$(WIN_APP_SYSO): $(WIN_RES)/jiefang.rc $(WIN_OBJ)/jiefang.manifest $(WIN_RES_COMMON) | windows-deps
+	$(WIN_WINDRES) -O coff $(WIN_RC_INC) $(WIN_RES)/jiefang.rc $@
+
+$(WIN_CTL_SYSO): $(WIN_RES)/jiefangctl.rc $(WIN_OBJ)/jiefangctl.manifest $(WIN_RES_COMMON) | windows-deps
+	$(WIN_WINDRES) -O coff $(WIN_RC_INC) $(WIN_RES)/jiefangctl.rc $@
 
 windows-syso: $(WIN_APP_SYSO) $(WIN_CTL_SYSO)
 
@@ -89,8 +136,57 @@ windows-ctl: $(WIN_CTL_SYSO) | windows-deps
 wine-launch: windows-app
 	bash .ci/wine/launch.sh $(WIN_APP_EXE)
 
+# --- installer -------------------------------------------------------------------
+# dist/jiefang-setup-<version>.exe: NSIS, 64-bit Unicode stub, per-user by
+# default (switches in packaging/windows/installer.nsi). makensis runs in the
+# script's folder, so every path handed to it is absolute.
+MAKENSIS      ?= makensis
+WIN_NSI       := $(WIN_RES)/installer.nsi
+WIN_INSTALLER := $(or $(DIST),dist)/jiefang-setup-$(VERSION).exe
+WIN_SIGN      := bash $(abspath $(WIN_RES))/sign.sh
+
+# Signing is asked for when JIEFANG_SIGN_CERT is set: then the exes are
+# signed before they are packed, and uninstall.exe as it is packed.
+ifneq ($(strip $(JIEFANG_SIGN_CERT)),)
+  _WIN_SIGNED_EXES := sign-exes
+  _WIN_NSIS_SIGN   := '-DSIGN_SCRIPT=$(abspath $(WIN_RES))/sign.sh'
+endif
+
+installer-deps:
+	@command -v $(MAKENSIS) >/dev/null 2>&1 || { \
+	  echo "windows.mk: installing nsis"; \
+	  $(WIN_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(WIN_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nsis; }
+
+installer: windows $(_WIN_SIGNED_EXES) | installer-deps version-check
+	$(MAKENSIS) -V2 -INPUTCHARSET UTF8 -DVERSION=$(VERSION) -DVERSION4=$(WIN_VER4) \
+	  '-DDIST=$(abspath $(WIN_DIST))' '-DOUTFILE=$(abspath $(WIN_INSTALLER))' $(_WIN_NSIS_SIGN) $(WIN_NSI)
+	@echo "windows.mk: installer -> $(WIN_INSTALLER) ($$(du -h $(WIN_INSTALLER) | cut -f1))"
+
+# The installer's path, for scripts: installer=$$(make -s installer-path)
+installer-path:
+	@echo $(WIN_INSTALLER)
+
+# --- signing --------------------------------------------------------------------
+# Authenticode with osslsigncode; the certificate from the environment
+# (packaging/windows/sign.sh says which variables):
+#   JIEFANG_SIGN_CERT, JIEFANG_SIGN_KEY, JIEFANG_SIGN_PASS, JIEFANG_SIGN_TIMESTAMP
+sign-check:
+	@$(WIN_SIGN) --check
+	@command -v osslsigncode >/dev/null 2>&1 || { \
+	  echo "windows.mk: installing osslsigncode"; \
+	  $(WIN_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(WIN_SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends osslsigncode; }
+
+sign-exes: windows | sign-check
+	$(WIN_SIGN) $(WIN_APP_EXE) $(WIN_CTL_EXE)
+
+sign: sign-check installer
+	$(WIN_SIGN) $(WIN_INSTALLER)
+
 windows-clean:
-	rm -f $(WIN_APP_SYSO) $(WIN_CTL_SYSO) $(WIN_APP_EXE) $(WIN_CTL_EXE)
+	rm -f $(WIN_APP_SYSO) $(WIN_CTL_SYSO) $(WIN_APP_EXE) $(WIN_CTL_EXE) $(WIN_INSTALLER)
+	rm -rf $(WIN_OBJ)
 
 ifeq ($(_WIN_PREV_GOAL),)
   ifeq ($(words $(MAKEFILE_LIST)),1)
