@@ -126,6 +126,14 @@ func run(f flags) error {
 			fmt.Fprintf(os.Stderr, "%s: %d ms after start\n", what, time.Since(f.started).Milliseconds())
 		}
 	}
+	inst, err := acquireInstance(st.db, instanceWait)
+	if err != nil {
+		return err
+	}
+	if inst == nil {
+		return nil // the desk already open on st.db was brought forward
+	}
+	defer inst.Close() // last: the lock outlives the open store
 	s, err := store.Open(st.db, store.Options{})
 	if err != nil {
 		if o, ok := store.AsOpenError(err); ok {
@@ -208,7 +216,9 @@ func run(f flags) error {
 	warm, stopWarm := context.WithCancel(context.Background())
 	defer stopWarm()
 	go similar.Warm(warm)
+	inst.OnRaise(func() { raiseWindow(d.Window()) })
 	d.Window().ShowAndRun()
+	inst.Closing()
 	return nil
 }
 
