@@ -114,6 +114,8 @@ func TestLegalImportOfficialFiles(t *testing.T) {
 }
 
 const (
+	// fixtureXF is a made-up file in the layout of the official text (our
+	// words, not the statute's).
 	fixtureXF = `# 信访工作条例
 
 2022年2月25日 中共中央、国务院发布
@@ -122,9 +124,9 @@ const (
 
 ## 第四章 信访事项的办理
 
-第三十四条 信访事项应当自受理之日起60日内办结。
+第三十四条 测试用条文，内容由我们编写。
 
-第三十五条 信访人对处理意见不服的，可以请求复查。
+第三十五条 另一条测试用条文。
 `
 	// fixtureBroken skips an article.
 	fixtureBroken = `# 信访工作条例
