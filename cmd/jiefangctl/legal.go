@@ -80,10 +80,7 @@ func legalImport(ctx context.Context, e env, args []string) error {
 
 func legalList(ctx context.Context, e env, args []string) error {
 	fs, db := flags("legal list", e)
-	if err := parse(fs, args); err != nil {
-		return flagError(err)
-	}
-	s, err := open(e, *db)
+	s, err := parseAndOpen(e, fs, db, args)
 	if err != nil {
 		return err
 	}

@@ -66,10 +66,10 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // parseAndOpen parses a command's flags, then opens the database named by
-// --db (db is read after parsing).
+// --db (db is read after parsing). A bad flag is a usage error.
 func parseAndOpen(e env, fs *flag.FlagSet, db *string, args []string) (*store.Store, error) {
 	if err := parse(fs, args); err != nil {
-		return nil, err
+		return nil, flagError(err)
 	}
 	return open(e, *db)
 }

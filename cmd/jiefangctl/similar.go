@@ -102,12 +102,16 @@ func triageSimilar(ctx context.Context, e env, args []string) error {
 	for _, m := range trig {
 		out.Collective.Triggers = append(out.Collective.Triggers, m.CaseID)
 	}
+	ids := make([]uuid.UUID, len(ms))
+	for i, m := range ms {
+		ids[i] = m.CaseID
+	}
+	numbers, err := s.CaseNumbers(ctx, ids)
+	if err != nil {
+		return err
+	}
 	for _, m := range ms {
-		n := ""
-		if mc, err := s.Case(ctx, m.CaseID); err == nil {
-			n = mc.Number()
-		}
-		out.Matches = append(out.Matches, similarMatch{Number: n, Match: m})
+		out.Matches = append(out.Matches, similarMatch{Number: numbers[m.CaseID], Match: m})
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
@@ -171,10 +175,7 @@ func triageEscalate(ctx context.Context, e env, args []string) error {
 	fs, db := flags("triage escalate", e)
 	dry := fs.Bool("dry-run", false, "只列出，不记录 / list, record nothing")
 	quiet := fs.Bool("quiet", false, "不显示进度 / no progress output")
-	if err := parse(fs, args); err != nil {
-		return flagError(err)
-	}
-	s, err := open(e, *db)
+	s, err := parseAndOpen(e, fs, db, args)
 	if err != nil {
 		return err
 	}
