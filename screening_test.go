@@ -20,14 +20,7 @@ import (
 // someone else, and say which rules could not run.
 func TestDeskRegistryAlerts(t *testing.T) {
 	ctx := context.Background()
-	s, err := store.Open(filepath.Join(t.TempDir(), "desk.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.SetActor(ctx, "王芳"); err != nil {
-		t.Fatal(err)
-	}
+	s := openDesk(t)
 	dir := filepath.Join("cases", "registry", "testdata", "story")
 	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
 	if err != nil || len(files) == 0 {
@@ -85,4 +78,18 @@ func TestDeskRegistryAlerts(t *testing.T) {
 	if err != nil || len(none.Alerts) != 0 {
 		t.Errorf("alerts for an unrelated case: %+v %v", none.Alerts, err)
 	}
+}
+
+// openDesk opens a desk store in a new database file, with a staff name.
+func openDesk(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open(filepath.Join(t.TempDir(), "desk.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.SetActor(context.Background(), "王芳"); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

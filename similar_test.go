@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/google/uuid"
 
 	"jiefang/cases"
-	"jiefang/cases/store"
 )
 
 // The desk's breadth screening on a real store: three earlier collective
@@ -20,14 +18,7 @@ import (
 // with the store); an unrelated case is not escalated.
 func TestDeskSimilarEscalates(t *testing.T) {
 	ctx := context.Background()
-	s, err := store.Open(filepath.Join(t.TempDir(), "desk.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.SetActor(ctx, "王芳"); err != nil {
-		t.Fatal(err)
-	}
+	s := openDesk(t)
 	now := time.Now().UTC()
 	add := func(at time.Time, category, summary string, signers int, village, respondent string) uuid.UUID {
 		t.Helper()
