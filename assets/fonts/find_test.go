@@ -137,7 +137,8 @@ func TestFindWindows(t *testing.T) {
 func TestFindNotFound(t *testing.T) {
 	ttc, _, _ := realFaces(t)
 	dir := t.TempDir()
-	writeFile(t, dir, "dejavu/DejaVuSans.ttf", ttc) // not a name we look for
+	writeFile(t, dir, "dejavu/DejaVuSans.ttf", synthCollection(latinFace("DejaVu Sans"))) // scanned, but no Chinese
+	writeFile(t, dir, "cut/Cut.TTC", ttc[:4096])                                          // scanned, but truncated
 	broken := writeFile(t, dir, "wqy/wqy-zenhei.ttc", []byte("not a font at all"))
 
 	_, err := Find(Options{GOOS: "linux", Dirs: []string{dir, filepath.Join(dir, "missing")}})
@@ -153,7 +154,10 @@ func TestFindNotFound(t *testing.T) {
 			t.Errorf("UserMessage %q lacks %q", nf.UserMessage(), want)
 		}
 	}
-	for _, want := range []string{"no Simplified Chinese font found", "apt-get install fonts-wqy-microhei", dir, "wqy-zenhei.ttc"} {
+	if nf.Scanned != 2 {
+		t.Errorf("Scanned = %d, want 2 (Cut.TTC, DejaVuSans.ttf; wqy-zenhei.ttc was tried by name)", nf.Scanned)
+	}
+	for _, want := range []string{"no Simplified Chinese font found", "apt-get install fonts-wqy-microhei", dir, "wqy-zenhei.ttc", "scanned 2 other font file"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("Error %q lacks %q", err, want)
 		}

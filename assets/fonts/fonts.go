@@ -3,6 +3,16 @@
 // (whose own font has no CJK glyphs, and whose system fallback shows Chinese
 // in Japanese glyph forms) and the PDF writer.
 //
+// [Find] first looks for the well-known Chinese font files by name
+// (Windows: msyh.ttc, simhei.ttf, Deng.ttf; Linux: wqy-microhei.ttc,
+// wqy-zenhei.ttc, NotoSansCJK-Regular.ttc). If none is usable, it scans
+// every font file in the same directories for a face that maps common
+// Simplified Chinese characters, reading only the few tables that tell
+// (header, table directory, cmap, name), and never taking Japanese, Korean
+// or Traditional Chinese fonts. That finds a font on Windows without
+// Microsoft YaHei, under wine, and on distributions (UOS, Kylin) that ship
+// CJK fonts under other names.
+//
 // Neither Fyne nor go-pdf/fpdf accepts a font collection (.ttc), yet the
 // usual Chinese fonts ship as collections (Windows' msyh.ttc, Debian's
 // wqy-microhei.ttc). [Find] and [Load] therefore pick the right face of a
@@ -77,9 +87,17 @@ type NotFoundError struct {
 	GOOS string
 	// Dirs are the directories searched.
 	Dirs []string
-	// Rejected holds, for each candidate file that was found but unusable,
-	// the reason (already mentioning the path).
+	// Rejected holds, for each file found by a well-known name but
+	// unusable, the reason (already mentioning the path); then the reasons
+	// for the first few faces the scan turned down for their family name,
+	// and for the scan's choices that Load refused.
 	Rejected []error
+	// Scanned is how many other font files the scan read.
+	Scanned int
+	// Foreign is how many faces the scan found mapping common Chinese but
+	// turned down for their family name (Japanese, Korean or Traditional
+	// Chinese fonts).
+	Foreign int
 }
 
 // Error describes the failed search in English.
@@ -88,6 +106,10 @@ func (e *NotFoundError) Error() string {
 	b.WriteString("fonts: no Simplified Chinese font found")
 	if len(e.Dirs) > 0 {
 		fmt.Fprintf(&b, " in %s", strings.Join(e.Dirs, ", "))
+	}
+	fmt.Fprintf(&b, "; scanned %d other font file(s) (.ttf, .ttc, .otf, .otc) for common Simplified Chinese: none usable", e.Scanned)
+	if e.Foreign > 0 {
+		fmt.Fprintf(&b, " (%d face(s) map it but are Japanese, Korean or Traditional Chinese fonts)", e.Foreign)
 	}
 	for _, r := range e.Rejected {
 		fmt.Fprintf(&b, "; rejected: %v", r)
@@ -112,14 +134,32 @@ func (e *NotFoundError) UserMessage() string {
 }
 
 // Find returns a Simplified Chinese font: opts.Preferred if set, otherwise
-// the first usable one of the system fonts, searched by file name in this
-// order (each name in every directory before the next name):
+// one of the system fonts. The system font directories are
 //
-//   - Windows (%WINDIR%\Fonts, %LOCALAPPDATA%\Microsoft\Windows\Fonts):
-//     msyh.ttc, simhei.ttf, Deng.ttf;
-//   - Linux and others (/usr/share/fonts, /usr/local/share/fonts,
-//     $XDG_DATA_HOME/fonts, ~/.local/share/fonts, recursively):
-//     wqy-microhei.ttc, wqy-zenhei.ttc, NotoSansCJK-Regular.ttc.
+//   - on Windows, %WINDIR%\Fonts and %LOCALAPPDATA%\Microsoft\Windows\Fonts
+//     (flat, not recursively);
+//   - on Linux and others, /usr/share/fonts, /usr/local/share/fonts,
+//     $XDG_DATA_HOME/fonts and ~/.local/share/fonts, recursively.
+//
+// Find first tries the well-known file names there, in this order (each
+// name in every directory before the next name), and takes the first that
+// [Load] accepts:
+//
+//   - Windows: msyh.ttc, simhei.ttf, Deng.ttf;
+//   - Linux and others: wqy-microhei.ttc, wqy-zenhei.ttc,
+//     NotoSansCJK-Regular.ttc.
+//
+// If none is usable, Find scans every other font file in the same
+// directories (.ttf, .ttc, .otf, .otc, in any case) for faces that map a
+// sample of common Simplified-only characters, reading only each file's
+// header, table directories and head, cmap and name tables. A face whose
+// family name is marked for another region (JP, KR, TC, HK...) or is a
+// known Japanese, Korean or Traditional Chinese family (MS Gothic, Meiryo,
+// Malgun Gothic, MingLiU...) is never taken. Among the rest Find prefers,
+// in this order: a name marked Simplified (SC, CN, GB), TrueType over CFF
+// outlines, not "Mono", neither bold nor italic, and then the first found
+// (directories in the order above, files in lexical order, lower face
+// index first). Only the chosen file is read in full, by [Load].
 //
 // If nothing usable is found the error is a *[NotFoundError].
 func Find(opts Options) (Font, error) {
@@ -147,12 +187,18 @@ func Find(opts Options) (Font, error) {
 		names = windowsNames
 	}
 	nf := &NotFoundError{GOOS: goos, Dirs: dirs}
-	for _, path := range candidates(dirs, names, goos != "windows") {
+	files := listFiles(dirs, goos != "windows")
+	tried := make(map[string]bool)
+	for _, path := range candidates(files, names) {
+		tried[path] = true
 		f, err := Load(path, -1)
 		if err == nil {
 			return f, nil
 		}
 		nf.Rejected = append(nf.Rejected, err)
+	}
+	if f, ok := findByScan(files, tried, nf); ok {
+		return f, nil
 	}
 	return Font{}, nf
 }
@@ -193,18 +239,11 @@ func systemDirs(goos string, getenv func(string) string) []string {
 	return out
 }
 
-// candidates returns the existing files named one of names (compared
-// case-insensitively) in dirs, ordered by name priority, then by directory
-// order, then by walk order. Unreadable directories are skipped.
-func candidates(dirs, names []string, recursive bool) []string {
-	found := make([][]string, len(names))
-	add := func(path, base string) {
-		for i, n := range names {
-			if strings.EqualFold(base, n) {
-				found[i] = append(found[i], path)
-			}
-		}
-	}
+// listFiles returns the files (anything but directories) in dirs, directly
+// inside each or, if recursive, anywhere below it: directory by directory,
+// each in lexical order. Unreadable directories are skipped.
+func listFiles(dirs []string, recursive bool) []string {
+	var out []string
 	for _, dir := range dirs {
 		if !recursive {
 			entries, err := os.ReadDir(dir)
@@ -213,17 +252,32 @@ func candidates(dirs, names []string, recursive bool) []string {
 			}
 			for _, e := range entries {
 				if !e.IsDir() {
-					add(filepath.Join(dir, e.Name()), e.Name())
+					out = append(out, filepath.Join(dir, e.Name()))
 				}
 			}
 			continue
 		}
 		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
-				add(path, d.Name())
+				out = append(out, path)
 			}
 			return nil // skip what cannot be read, keep walking
 		})
+	}
+	return out
+}
+
+// candidates returns the files named one of names (compared
+// case-insensitively), ordered by name priority, then in the order of files.
+func candidates(files, names []string) []string {
+	found := make([][]string, len(names))
+	for _, path := range files {
+		base := filepath.Base(path)
+		for i, n := range names {
+			if strings.EqualFold(base, n) {
+				found[i] = append(found[i], path)
+			}
+		}
 	}
 	var out []string
 	for _, paths := range found {
@@ -277,10 +331,8 @@ func load(data []byte, index int) (Font, error) {
 	if err != nil {
 		return Font{}, err
 	}
-	for _, r := range sampleText {
-		if fc.glyphIndex(data, r) == 0 {
-			return Font{}, fmt.Errorf("face %d (%q) has no glyph for %q: not a Chinese font", index, fc.family(data), r)
-		}
+	if r, ok := fc.cmap(data).missing(sampleText); ok {
+		return Font{}, fmt.Errorf("face %d (%q) has no glyph for %q: not a Chinese font", index, fc.family(data), r)
 	}
 	out, err := fc.build(data)
 	if err != nil {
@@ -319,10 +371,7 @@ func chooseFace(faces []Face) (int, error) {
 
 // faceScore rates a family name; ok is false for faces of another region.
 func faceScore(family string) (score int, ok bool) {
-	words := strings.FieldsFunc(strings.ToUpper(family), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	for _, w := range words {
+	for _, w := range familyWords(family) {
 		switch {
 		case otherWords[w]:
 			return 0, false
@@ -333,4 +382,32 @@ func faceScore(family string) (score int, ok bool) {
 		}
 	}
 	return score, true
+}
+
+// simplifiedName reports whether family has a Simplified region word.
+func simplifiedName(family string) bool {
+	for _, w := range familyWords(family) {
+		if simplifiedWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// monoName reports whether family has the word "Mono".
+func monoName(family string) bool {
+	for _, w := range familyWords(family) {
+		if w == "MONO" {
+			return true
+		}
+	}
+	return false
+}
+
+// familyWords splits a family name into upper-case words of letters and
+// digits.
+func familyWords(family string) []string {
+	return strings.FieldsFunc(strings.ToUpper(family), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
 }

@@ -147,3 +147,39 @@ func synthCollection(faces ...[]table) []byte {
 	}
 	return out
 }
+
+// withCmap returns the tables ts with the cmap replaced by one mapping runes.
+func withCmap(ts []table, runes string) []table {
+	out := make([]table, len(ts))
+	for i, tb := range ts {
+		if tb.tag == "cmap" {
+			tb.data = cmapTable([]rune(runes))
+		}
+		out[i] = tb
+	}
+	return out
+}
+
+// latinFace is a synthetic face named family with no Chinese characters.
+func latinFace(family string) []table {
+	return withCmap(synthFace(family, false), "ABCxyz")
+}
+
+// coveringFace is a synthetic face named family that maps coverageSample,
+// with CFF outlines if cff.
+func coveringFace(family string, cff bool) []table {
+	return withCmap(synthFace(family, cff), coverageSample+"ABC")
+}
+
+// bold returns the tables ts with head.macStyle marking bold.
+func bold(ts []table) []table {
+	out := make([]table, len(ts))
+	for i, tb := range ts {
+		if tb.tag == "head" {
+			tb.data = append([]byte(nil), tb.data...)
+			binary.BigEndian.PutUint16(tb.data[44:], 1)
+		}
+		out[i] = tb
+	}
+	return out
+}

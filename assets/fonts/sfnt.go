@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math/bits"
 	"sort"
 	"strings"
@@ -35,6 +36,7 @@ const (
 	maxOutput = 1 << 30
 )
 
+// errTruncated is wrapped by errors about data that ends too soon.
 var errTruncated = errors.New("truncated data")
 
 // Face describes one face of a font file, as listed by [Faces].
@@ -59,22 +61,29 @@ type face struct {
 	tables  []tableRecord // sorted by tag, all inside the data
 }
 
-func (f *face) table(data []byte, tag uint32) ([]byte, bool) {
+// record returns the directory entry of the table tag.
+func (f *face) record(tag uint32) (tableRecord, bool) {
 	for _, t := range f.tables {
 		if t.tag == tag {
-			return data[t.offset : t.offset+t.length], true
+			return t, true
 		}
 	}
-	return nil, false
+	return tableRecord{}, false
 }
 
-func (f *face) has(tag uint32) bool {
-	for _, t := range f.tables {
-		if t.tag == tag {
-			return true
-		}
+// table returns the contents of the table tag; data is the whole file.
+func (f *face) table(data []byte, tag uint32) ([]byte, bool) {
+	t, ok := f.record(tag)
+	if !ok {
+		return nil, false
 	}
-	return false
+	return data[t.offset : t.offset+t.length], true
+}
+
+// has reports whether the face has a table tag.
+func (f *face) has(tag uint32) bool {
+	_, ok := f.record(tag)
+	return ok
 }
 
 // tagString renders a table tag for error messages.
@@ -124,7 +133,28 @@ func parseFace(data []byte, off uint32) (*face, error) {
 	if uint64(off)+12 > uint64(len(data)) {
 		return nil, fmt.Errorf("table directory at offset %d: %w", off, errTruncated)
 	}
-	d := data[off:]
+	f, err := parseDirectory(data[off:], off, uint64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	head, ok := f.table(data, tagHead)
+	if !ok {
+		return nil, errors.New("no head table")
+	}
+	if err := checkHead(head); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// parseDirectory parses the table directory d, which starts at offset off
+// of a file of size bytes and need not extend beyond the directory itself.
+// It checks that every table lies inside the file, that no tag repeats and
+// that there is a head table, and returns the records sorted by tag.
+func parseDirectory(d []byte, off uint32, size uint64) (*face, error) {
+	if len(d) < 12 {
+		return nil, fmt.Errorf("table directory at offset %d: %w", off, errTruncated)
+	}
 	f := &face{version: binary.BigEndian.Uint32(d)}
 	switch f.version {
 	case versionTT, versionApple, versionCFF:
@@ -147,9 +177,9 @@ func parseFace(data []byte, off uint32) (*face, error) {
 			offset:   binary.BigEndian.Uint32(r[8:]),
 			length:   binary.BigEndian.Uint32(r[12:]),
 		}
-		if uint64(t.offset)+uint64(t.length) > uint64(len(data)) {
+		if uint64(t.offset)+uint64(t.length) > size {
 			return nil, fmt.Errorf("table %q (offset %d, length %d) runs past end of file (%d bytes): %w",
-				tagString(t.tag), t.offset, t.length, len(data), errTruncated)
+				tagString(t.tag), t.offset, t.length, size, errTruncated)
 		}
 		f.tables[i] = t
 	}
@@ -159,17 +189,22 @@ func parseFace(data []byte, off uint32) (*face, error) {
 			return nil, fmt.Errorf("table %q appears twice", tagString(f.tables[i].tag))
 		}
 	}
-	head, ok := f.table(data, tagHead)
-	if !ok {
+	if !f.has(tagHead) {
 		return nil, errors.New("no head table")
 	}
+	return f, nil
+}
+
+// checkHead validates the head table (or at least its first minHeadLen
+// bytes): long enough, with the right magic number.
+func checkHead(head []byte) error {
 	if len(head) < minHeadLen {
-		return nil, fmt.Errorf("head table is %d bytes, want at least %d", len(head), minHeadLen)
+		return fmt.Errorf("head table is %d bytes, want at least %d", len(head), minHeadLen)
 	}
 	if m := binary.BigEndian.Uint32(head[12:]); m != headMagic {
-		return nil, fmt.Errorf("head table magic number is %#08x, want %#08x", m, headMagic)
+		return fmt.Errorf("head table magic number is %#08x, want %#08x", m, headMagic)
 	}
-	return f, nil
+	return nil
 }
 
 // openFace returns face index of data, which may be a collection or a single font.
@@ -207,6 +242,7 @@ func Faces(data []byte) ([]Face, error) {
 	return faces, nil
 }
 
+// trueType reports glyf outlines (see [Face.TrueType]).
 func (f *face) trueType() bool {
 	return f.version != versionCFF && f.has(tagGlyf) && f.has(tagLoca)
 }
@@ -226,8 +262,10 @@ func Extract(collection []byte, index int) ([]byte, error) {
 	return f.build(collection)
 }
 
+// pad4 rounds n up to a multiple of 4.
 func pad4(n uint32) uint64 { return (uint64(n) + 3) &^ 3 }
 
+// build does [Extract]'s work for a parsed face of data.
 func (f *face) build(data []byte) ([]byte, error) {
 	n := len(f.tables)
 	size := uint64(12 + 16*n)
@@ -311,6 +349,11 @@ func (f *face) family(data []byte) string {
 	if !ok {
 		return ""
 	}
+	return familyName(tbl)
+}
+
+// familyName does [face.family]'s work on the contents of a name table.
+func familyName(tbl []byte) string {
 	count, ok1 := u16(tbl, 2)
 	strOff, ok2 := u16(tbl, 4)
 	if !ok1 || !ok2 {
@@ -373,6 +416,7 @@ func (f *face) family(data []byte) string {
 	return best
 }
 
+// utf16BE decodes Windows and Unicode-platform name strings.
 func utf16BE(b []byte) string {
 	u := make([]uint16, len(b)/2)
 	for i := range u {
@@ -395,15 +439,30 @@ func latin1(b []byte) string {
 // It returns 0 (the .notdef glyph) if r is unmapped or the cmap is
 // missing or malformed.
 func (f *face) glyphIndex(data []byte, r rune) uint32 {
-	tbl, ok := f.table(data, tagCmap)
-	if !ok {
-		return 0
-	}
+	return f.cmap(data).glyph(r)
+}
+
+// cmap returns the face's Unicode cmap subtables; data is the whole file.
+func (f *face) cmap(data []byte) unicodeCmap {
+	tbl, _ := f.table(data, tagCmap)
+	return parseCmap(tbl)
+}
+
+// unicodeCmap holds the Unicode subtables of a cmap table that glyph
+// reads; either may be nil.
+type unicodeCmap struct {
+	fmt4, fmt12 []byte
+}
+
+// parseCmap finds the first Unicode subtables of format 4 and 12 in the
+// cmap table tbl. A missing or malformed table yields an empty result,
+// which maps nothing.
+func parseCmap(tbl []byte) unicodeCmap {
+	var c unicodeCmap
 	n, ok := u16(tbl, 2)
 	if !ok {
-		return 0
+		return c
 	}
-	var fmt4, fmt12 []byte
 	for i := 0; i < int(n); i++ {
 		rec := 4 + 8*i
 		platform, _ := u16(tbl, rec)
@@ -419,26 +478,42 @@ func (f *face) glyphIndex(data []byte, r rune) uint32 {
 		sub := tbl[off:]
 		switch format, _ := u16(sub, 0); format {
 		case 4:
-			if fmt4 == nil {
-				fmt4 = sub
+			if c.fmt4 == nil {
+				c.fmt4 = sub
 			}
 		case 12:
-			if fmt12 == nil {
-				fmt12 = sub
+			if c.fmt12 == nil {
+				c.fmt12 = sub
 			}
 		}
 	}
-	if fmt12 != nil {
-		if g := cmap12(fmt12, r); g != 0 {
+	return c
+}
+
+// glyph maps r to a glyph index, 0 if unmapped.
+func (c unicodeCmap) glyph(r rune) uint32 {
+	if c.fmt12 != nil {
+		if g := cmap12(c.fmt12, r); g != 0 {
 			return g
 		}
 	}
-	if fmt4 != nil {
-		return cmap4(fmt4, r)
+	if c.fmt4 != nil {
+		return cmap4(c.fmt4, r)
 	}
 	return 0
 }
 
+// missing returns the first rune of sample that c does not map.
+func (c unicodeCmap) missing(sample string) (rune, bool) {
+	for _, r := range sample {
+		if c.glyph(r) == 0 {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// cmap4 maps r through a format-4 (BMP segment) cmap subtable, 0 if unmapped.
 func cmap4(sub []byte, r rune) uint32 {
 	if r < 0 || r > 0xffff {
 		return 0
@@ -476,6 +551,8 @@ func cmap4(sub []byte, r rune) uint32 {
 	return 0
 }
 
+// cmap12 maps r through a format-12 (segmented coverage) cmap subtable,
+// 0 if unmapped.
 func cmap12(sub []byte, r rune) uint32 {
 	if r < 0 {
 		return 0
@@ -505,4 +582,151 @@ func cmap12(sub []byte, r rune) uint32 {
 		}
 	}
 	return 0
+}
+
+// Limits on the tables probeFaces reads: far above real fonts (name tables
+// are a few kilobytes, the cmaps of CJK fonts a few hundred), low enough
+// that a scan of hundreds of files stays cheap whatever they contain.
+const (
+	maxNameTable = 1 << 20
+	maxCmapTable = 8 << 20
+)
+
+// faceProbe is what probeFaces learns of one face.
+type faceProbe struct {
+	// Face has the index, the outline type and, for faces that cover the
+	// sample, the family name (left empty otherwise, as it is not read).
+	Face
+	// covers reports that the face's cmap maps every rune of the sample.
+	covers bool
+	// styled reports bold or italic in head.macStyle.
+	styled bool
+}
+
+// partReader reads byte ranges of a file of known size.
+type partReader struct {
+	r    io.ReaderAt
+	size uint64
+}
+
+// read returns the n bytes at off, or an error wrapping errTruncated if
+// they run past the end of the file.
+func (p partReader) read(off, n uint64) ([]byte, error) {
+	if off > p.size || n > p.size-off {
+		return nil, fmt.Errorf("%d bytes at offset %d: past end of file (%d bytes): %w", n, off, p.size, errTruncated)
+	}
+	b := make([]byte, n)
+	if m, err := p.r.ReadAt(b, int64(off)); m < len(b) {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("read %d bytes at offset %d: %w", n, off, err)
+	}
+	return b, nil
+}
+
+// probeFaces examines the faces of the font file r (size bytes; a single
+// font or a collection) without reading all of it: only the header, each
+// face's table directory and head table, its cmap and, if the cmap maps
+// every rune of sample, its name table. Faces sharing a cmap are checked
+// once. A face whose directory or tables are malformed is left out; the
+// error reports a file with no usable face at all.
+func probeFaces(r io.ReaderAt, size int64, sample string) ([]faceProbe, error) {
+	p := partReader{r: r, size: uint64(max(size, 0))}
+	hdr, err := p.read(0, min(p.size, 12+4*maxFaces))
+	if err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	offs, err := faceOffsets(hdr)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		out      []faceProbe
+		firstErr error
+		covers   = make(map[tableRecord]bool)
+	)
+	for i, off := range offs {
+		fp, err := p.probeFace(off, sample, covers)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("face %d: %w", i, err)
+			}
+			continue
+		}
+		fp.Index = i
+		out = append(out, fp)
+	}
+	if len(out) == 0 {
+		return nil, firstErr
+	}
+	return out, nil
+}
+
+// probeFace does probeFaces' work for the face whose directory is at off.
+// covers remembers the verdict for each cmap table already read.
+func (p partReader) probeFace(off uint32, sample string, covers map[tableRecord]bool) (faceProbe, error) {
+	d, err := p.read(uint64(off), 12)
+	if err != nil {
+		return faceProbe{}, fmt.Errorf("table directory at offset %d: %w", off, err)
+	}
+	if n := uint64(binary.BigEndian.Uint16(d[4:])); n > 0 && n <= maxTables {
+		if d, err = p.read(uint64(off), 12+16*n); err != nil {
+			return faceProbe{}, fmt.Errorf("table directory at offset %d with %d tables: %w", off, n, err)
+		}
+	}
+	f, err := parseDirectory(d, off, p.size)
+	if err != nil {
+		return faceProbe{}, err
+	}
+	rec, _ := f.record(tagHead) // parseDirectory checked it is there
+	head, err := p.read(uint64(rec.offset), min(uint64(rec.length), minHeadLen))
+	if err != nil {
+		return faceProbe{}, fmt.Errorf("head table: %w", err)
+	}
+	if err := checkHead(head); err != nil {
+		return faceProbe{}, err
+	}
+	fp := faceProbe{
+		Face:   Face{TrueType: f.trueType()},
+		styled: binary.BigEndian.Uint16(head[44:])&3 != 0, // macStyle bits 0 (bold) and 1 (italic)
+	}
+	rec, ok := f.record(tagCmap)
+	if !ok {
+		return fp, nil
+	}
+	c, seen := covers[rec]
+	if !seen {
+		tbl, err := p.table(rec, maxCmapTable)
+		if err != nil {
+			return faceProbe{}, err
+		}
+		_, missing := parseCmap(tbl).missing(sample)
+		c = !missing
+		covers[rec] = c
+	}
+	if !c {
+		return fp, nil
+	}
+	fp.covers = true
+	if rec, ok := f.record(tagName); ok {
+		tbl, err := p.table(rec, maxNameTable)
+		if err != nil {
+			return faceProbe{}, err
+		}
+		fp.Family = familyName(tbl)
+	}
+	return fp, nil
+}
+
+// table reads the table of rec, refusing one over limit bytes.
+func (p partReader) table(rec tableRecord, limit uint32) ([]byte, error) {
+	if rec.length > limit {
+		return nil, fmt.Errorf("table %q is %d bytes, over the limit of %d", tagString(rec.tag), rec.length, limit)
+	}
+	b, err := p.read(uint64(rec.offset), uint64(rec.length))
+	if err != nil {
+		return nil, fmt.Errorf("table %q: %w", tagString(rec.tag), err)
+	}
+	return b, nil
 }

@@ -305,6 +305,7 @@ func FuzzExtract(f *testing.F) {
 	f.Add(synthCollection(synthFace("Noto Sans CJK JP", true), synthFace("Noto Sans CJK SC", true)))
 	f.Add([]byte("ttcf\x00\x01\x00\x00\x00\x00\x00\x02\x00\x00\x00\x14\x00\x00\x00\x00"))
 	f.Add([]byte("\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00head\x00\x00\x00\x00\xff\xff\xff\xf0\x00\x00\x00\x40"))
+	f.Add(synthCollection(latinFace("Latin"), coveringFace("Both SC", false)))
 	f.Add([]byte("OTTO"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -331,6 +332,24 @@ func FuzzExtract(f *testing.F) {
 		}
 		if _, err := load(data, -1); err == nil && len(faces) == 0 {
 			t.Fatal("load succeeded on a file without faces")
+		}
+		// The scan's partial reading agrees with the full parse.
+		probes, perr := probeFaces(bytes.NewReader(data), int64(len(data)), sampleText)
+		if perr == nil && len(probes) == 0 {
+			t.Fatal("probeFaces returned no faces and no error")
+		}
+		if ferr == nil && (perr != nil || len(probes) != len(faces)) {
+			t.Fatalf("Faces listed %d faces, probeFaces %d (%v)", len(faces), len(probes), perr)
+		}
+		for _, p := range probes {
+			fc, err := openFace(data, p.Index)
+			if err != nil {
+				t.Fatalf("probeFaces listed face %d, openFace fails: %v", p.Index, err)
+			}
+			_, missing := fc.cmap(data).missing(sampleText)
+			if p.TrueType != fc.trueType() || p.covers == missing || (p.covers && p.Family != fc.family(data)) {
+				t.Fatalf("probe %+v disagrees with the full parse (family %q, covers %v)", p, fc.family(data), !missing)
+			}
 		}
 		if !bytes.Equal(data, orig) {
 			t.Fatal("input was modified")
