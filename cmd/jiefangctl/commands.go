@@ -63,11 +63,18 @@ func runCases(ctx context.Context, e env, args []string) error {
 	fs, db := flags("cases", e)
 	asJSON := fs.Bool("json", false, "每行一个 JSON 对象 / one JSON object per line")
 	limit := fs.Int("limit", 50, "最多列出几件 / at most this many cases, newest change first (0 = all)")
+	facts := fs.String("facts", "", "只列出事实卡片 pending（有待核实）、disputed（有存争议）或 confirmed（全部已证实）的案件 / only cases with a pending card, a disputed card, or all cards confirmed")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *limit < 0 {
 		return usageError("--limit 不能为负数")
+	}
+	factFilter := cases.FactFilter(*facts)
+	switch factFilter {
+	case "", cases.FactsPending, cases.FactsDisputed, cases.FactsAllConfirmed:
+	default:
+		return usageError(fmt.Sprintf("--facts %q: 只能是 pending、disputed 或 confirmed", *facts))
 	}
 	s, err := open(e, *db)
 	if err != nil {
@@ -82,7 +89,7 @@ func runCases(ctx context.Context, e env, args []string) error {
 		if *limit != 0 && left < page {
 			page = left
 		}
-		rows, err := s.ListCases(ctx, cases.ListQuery{Limit: page, After: after})
+		rows, err := s.ListCases(ctx, cases.ListQuery{Limit: page, Facts: factFilter, After: after})
 		if err != nil {
 			return err
 		}

@@ -98,6 +98,37 @@ func TestCasesJSONLines(t *testing.T) {
 	}
 }
 
+func TestCasesFacts(t *testing.T) {
+	db := seeded(t, 3) // each with one pending card
+	s, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	id := uuid.Must(uuid.NewV7())
+	e, _ := cases.NewEvent(id, &cases.Opened{Channel: cases.ChannelVisit, Category: "征地补偿", Summary: "补偿款未到账"})
+	f, _ := cases.NewEvent(id, &cases.FactAdd{FactID: uuid.Must(uuid.NewV7()), Text: "村委会已通知征地", Status: cases.FactConfirmed, Order: 1})
+	if _, err := s.Append(ctx, e, f); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for filter, want := range map[string]int{"pending": 3, "confirmed": 1, "disputed": 0, "": 4} {
+		code, out, errs := ctl(t, "cases", "--db", db, "--facts", filter)
+		if code != 0 {
+			t.Fatalf("--facts %q: exit %d: %s", filter, code, errs)
+		}
+		if got := strings.Count(out, "\n"); got != want {
+			t.Errorf("--facts %q: %d cases, want %d:\n%s", filter, got, want, out)
+		}
+		if filter == "confirmed" && !strings.Contains(out, "补偿款未到账") {
+			t.Errorf("--facts confirmed lists %q", out)
+		}
+	}
+	if code, _, errs := ctl(t, "cases", "--db", db, "--facts", "all"); code != 2 || !strings.Contains(errs, "pending") {
+		t.Errorf("--facts all: exit %d, %q; want a usage error naming the choices", code, errs)
+	}
+}
+
 func TestVerify(t *testing.T) {
 	db := seeded(t, 2)
 	code, out, errs := ctl(t, "verify", "--db", db)
