@@ -3,7 +3,7 @@
 #               first start, and open the desk on it
 #   make test   install what the tests need, go vet, go test
 # Also: make build, make demo, make screenshots, make windows,
-# make wine-launch, make clean.
+# make wine-smoke, make clean.
 # Works on a fresh Debian 12 machine as root (or with sudo).
 
 GO      ?= go

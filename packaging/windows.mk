@@ -2,9 +2,9 @@
 #
 # Included by the root Makefile (`include packaging/windows.mk`), or run alone:
 #   make -f packaging/windows.mk windows       # dist/windows/jiefang.exe (+ jiefangctl.exe)
-#   make -f packaging/windows.mk wine-launch   # build, then launch under wine + Xvfb
 #   make -f packaging/windows.mk installer     # dist/jiefang-setup-<version>.exe (NSIS)
 #   make -f packaging/windows.mk sign          # sign the exes and the installer (JIEFANG_SIGN_*)
+#   make -f packaging/windows.mk wine-smoke    # install and use it under wine + Xvfb
 #   make -f packaging/windows.mk windows-clean
 # All paths are relative to the repository root (run make from there).
 #
@@ -54,7 +54,7 @@ WIN_CTL_EXE  := $(WIN_DIST)/jiefangctl.exe
 # Run apt-get as root directly, otherwise through sudo.
 WIN_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: windows windows-deps windows-app windows-ctl windows-syso windows-clean wine-launch \
+.PHONY: windows windows-deps windows-app windows-ctl windows-syso windows-clean wine-smoke \
         version-check installer installer-deps installer-path sign sign-exes sign-check
 
 windows: windows-app windows-ctl
@@ -131,10 +131,12 @@ windows-ctl: $(WIN_CTL_SYSO) | windows-deps
 	@echo "windows.mk: $$(file -b $(WIN_CTL_EXE) | cut -d, -f1) -> $(WIN_CTL_EXE) ($$(du -h $(WIN_CTL_EXE) | cut -f1))"
 
 # --- wine smoke test ---------------------------------------------------------
-# Bare launch under wine + Xvfb; see .ci/wine/launch.sh for its env knobs
-# (WINEPREFIX, WINDOW_NAME, SCREENSHOT, WINE_TIMEOUT).
-wine-launch: windows-app
-	bash .ci/wine/launch.sh $(WIN_APP_EXE)
+# The installer and the desk under wine + Xvfb, used as a clerk would (see
+# .ci/wine/smoke.sh for the steps and its knobs: WINEPREFIX, SCREENSHOT,
+# SIGN_CA, WINE_TIMEOUT). Run by hand it writes docs/wine-smoke.png, the
+# README's screenshot of the real Windows build: commit it when the UI changes.
+wine-smoke: installer
+	SCREENSHOT=$${SCREENSHOT:-docs/wine-smoke.png} bash .ci/wine/smoke.sh $(WIN_INSTALLER)
 
 # --- installer -------------------------------------------------------------------
 # dist/jiefang-setup-<version>.exe: NSIS, 64-bit Unicode stub, per-user by

@@ -1,5 +1,5 @@
 /*
- * Test scaffolding for .ci/wine/launch.sh only: never shipped, never in dist/.
+ * Test scaffolding for .ci/wine/smoke.sh only: never shipped, never in dist/.
  *
  * Go >= 1.22 Windows binaries take their random bytes from ProcessPrng in
  * bcryptprimitives.dll. Debian 12's wine 8.0 has no such DLL, so the runtime
