@@ -9,14 +9,15 @@
 # 1. A hub (jiefang-hub, Linux, on loopback) makes an enrollment code, and an
 #    older version (0.0.1, packed here from the same exes) is installed
 #    silently with /S /ENROLL=code.
-# 2. The desk is launched through the desktop shortcut's target. It must
-#    enroll with the code the installer left. Through its window (xdotool;
-#    Chinese typed through the clipboard with xclip and Ctrl+V) the clerk
-#    gives a name, opens 新接待, enters a category and a summary, registers
-#    the case, adds two fact cards and marks one 已证实. The case must reach
-#    the hub. A screenshot is taken; Alt+F4 must close the desk with exit
-#    status 0, and the installed jiefangctl.exe must find the case and its
-#    cards and verify the database.
+# 2. The desk is launched through the desktop shortcut's target; a second
+#    launch must exit 0 and leave one window. The desk must enroll with the
+#    code the installer left. Through its window (xdotool; Chinese typed
+#    through the clipboard with xclip and Ctrl+V) the clerk gives a name,
+#    opens 新接待, enters a category and a summary, registers the case, adds
+#    two fact cards and marks one 已证实. The case must reach the hub. A
+#    screenshot is taken; Alt+F4 must close the desk with exit status 0, and
+#    the installed jiefangctl.exe must find the case and its cards and
+#    verify the database.
 # 3. The installer under test upgrades it silently: program files, registry
 #    and shortcuts are checked, the data folder must be untouched byte for
 #    byte, and jiefangctl.exe must still find the case.
@@ -226,6 +227,15 @@ done
 [ -n "$wid" ] || fail "no window named 接访台… within ${WINE_TIMEOUT}s"
 log "window $wid after $(( $(date +%s) - t0 )) s: $(xdotool getwindowgeometry "$wid" | tr -s ' \n' ' ')"
 sleep 3 # the first frames
+
+# A second launch must hand over to the first and exit 0, not open the
+# database again: still one window.
+t1=$(date +%s.%N)
+rc=0; (cd "$prog" && timeout 60 "$WINE" "$target" >"$out/second.log" 2>&1) || rc=$?
+[ "$rc" = 0 ] || fail "a second launch exited with status $rc, want 0"
+n=$(xdotool search --onlyvisible --name '^接访台' 2>/dev/null | wc -l)
+[ "$n" = 1 ] || fail "after a second launch there are $n windows named 接访台…, want 1"
+log "a second launch exited 0 after $(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s; still one window"
 xdotool windowfocus --sync "$wid"
 
 shot() { "$IMPORT" -window root "$out/$1.png"; }
