@@ -10,7 +10,7 @@
 #    older version (0.0.1, packed here from the same exes) is installed
 #    silently with /S /ENROLL=code.
 # 2. The desk is launched through the desktop shortcut's target; a second
-#    launch must exit 0 and leave one window. The desk must enroll with the
+#    launch must exit 0, leave one window and bring it back from minimised. The desk must enroll with the
 #    code the installer left. Through its window (xdotool; Chinese typed
 #    through the clipboard with xclip and Ctrl+V) the clerk gives a name,
 #    opens 新接待, enters a category and a summary, registers the case, adds
@@ -229,13 +229,24 @@ log "window $wid after $(( $(date +%s) - t0 )) s: $(xdotool getwindowgeometry "$
 sleep 3 # the first frames
 
 # A second launch must hand over to the first and exit 0, not open the
-# database again: still one window.
+# database again, and bring the first window back from minimised: still one
+# window, no longer iconic. winstate.exe minimises it (nothing else can
+# without a window manager); it must stay so until the second launch.
+x86_64-w64-mingw32-gcc -municode -O2 -s -o "$tmp/winstate.exe" "$here/winstate.c"
+winstate() { "$WINE" "$tmp/winstate.exe" "$1" 接访台 >>"$out/wine.log" 2>&1; }
+rc=0; winstate minimize || rc=$?
+[ "$rc" = 0 ] || fail "winstate.exe could not minimise the desk's window (status $rc)"
+sleep 1
+winstate iconic || fail "the desk's window did not stay minimised"
 t1=$(date +%s.%N)
 rc=0; (cd "$prog" && timeout 60 "$WINE" "$target" >"$out/second.log" 2>&1) || rc=$?
 [ "$rc" = 0 ] || fail "a second launch exited with status $rc, want 0"
+t2=$(date +%s.%N)
+for _ in $(seq 20); do rc=0; winstate iconic || rc=$?; [ "$rc" = 3 ] && break; sleep 0.25; done
+[ "$rc" = 3 ] || fail "after a second launch the first window is still minimised (winstate.exe iconic: $rc)"
 n=$(xdotool search --onlyvisible --name '^接访台' 2>/dev/null | wc -l)
 [ "$n" = 1 ] || fail "after a second launch there are $n windows named 接访台…, want 1"
-log "a second launch exited 0 after $(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s; still one window"
+log "a second launch exited 0 after $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }') s; the first window is back from minimised; one window"
 xdotool windowfocus --sync "$wid"
 
 shot() { "$IMPORT" -window root "$out/$1.png"; }
