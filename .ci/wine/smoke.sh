@@ -23,6 +23,9 @@
 #    byte, and jiefangctl.exe must still find the case.
 # 4. The uninstaller runs silently: program files, shortcuts and registry
 #    entry go, the data folder stays.
+# 5. /S /ALLUSERS installs under Program Files with shared shortcuts and an
+#    HKLM entry; a per-user install over it must stop with exit code 2; its
+#    uninstaller removes it.
 # Exit codes under wine are not trusted: every step is checked by the files,
 # the registry and the database it leaves.
 #
@@ -162,10 +165,10 @@ windb="$local_win\\Jiefang\\jiefang.db"
 summary='村里征地补偿款至今没有发到我手上，要求说明补偿标准和发放时间。'
 log "prefix $WINEPREFIX, display $DISPLAY, LOCALAPPDATA=$local_win"
 
-# A value of HKCU\...\Uninstall\Jiefang as wine saved it.
+# A value of HKCU\...\Uninstall\Jiefang as wine saved it (HKLM: REG=system.reg).
 regval() {
   awk -v want="\"$1\"=" 'index($0, "[Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Uninstall\\\\Jiefang]") == 1 { k = 1; next }
-    /^\[/ { k = 0 } k && index($0, want) == 1 { print substr($0, length(want) + 1) }' "$WINEPREFIX/user.reg"
+    /^\[/ { k = 0 } k && index($0, want) == 1 { print substr($0, length(want) + 1) }' "$WINEPREFIX/${REG:-user.reg}"
 }
 ctl() { # the installed jiefangctl.exe, under wine, on the desk's database (no wineserver -w: the desk may be running)
   "$WINE" "$prog/jiefangctl.exe" "$@" --db "$windb" 2>>"$out/jiefangctl.log" | tr -d '\r'
@@ -341,4 +344,22 @@ runw "$prog/uninstall.exe" /S
 [ -z "$(regval DisplayName)" ] || fail "after uninstall the Uninstall key is still there"
 (cd "$data" && sha256sum --quiet -c "$tmp/data.sum") || fail "the uninstall changed the data folder"
 log "uninstalled; the data folder is kept: $(ls "$data" | tr '\n' ' ')"
+
+# --- 5. for all users, as IT staff install it ----------------------------------------------
+# Wine runs everything with administrator rights, so /ALLUSERS goes ahead.
+all="$WINEPREFIX/drive_c/Program Files/Jiefang"
+all_menu="$WINEPREFIX/drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/接访台.lnk"
+all_desk="$WINEPREFIX/drive_c/users/Public/Desktop/接访台.lnk"
+[ -f "$all/uninstall.exe" ] && runw "$all/uninstall.exe" /S # left by a run that failed
+runw "$INSTALLER" /S /ALLUSERS
+for f in jiefang.exe jiefangctl.exe uninstall.exe; do [ -s "$all/$f" ] || fail "/ALLUSERS: no $all/$f"; done
+[ -f "$all_menu" ] && [ -f "$all_desk" ] || fail "/ALLUSERS: no shared Start-menu or desktop shortcut"
+[ "$(REG=system.reg regval DisplayVersion)" = "\"$version\"" ] || fail "/ALLUSERS: no HKLM Uninstall key with DisplayVersion $version"
+rc=0; "$WINE" "$INSTALLER" /S >>"$out/wine.log" 2>&1 || rc=$?
+"$WINESERVER" -w
+[ "$rc" = 2 ] && [ ! -e "$prog" ] || fail "a per-user install over an all-users copy: status $rc, want 2 and no files in $prog"
+runw "$all/uninstall.exe" /S
+[ ! -e "$all" ] && [ ! -e "$all_menu" ] && [ ! -e "$all_desk" ] || fail "/ALLUSERS uninstall left files or shortcuts"
+[ -z "$(REG=system.reg regval DisplayName)" ] || fail "/ALLUSERS uninstall left the HKLM Uninstall key"
+log "/ALLUSERS: installed under Program Files with shared shortcuts and an HKLM key; a per-user install then stopped with status 2; uninstalled"
 log "OK"
