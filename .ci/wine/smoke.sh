@@ -269,28 +269,45 @@ until_true() { # until_true WHAT COMMAND...: runs COMMAND every second for up to
   done
 }
 has_case() { ctl cases "$@" | grep -qF "$summary"; }
+colour_is() { # colour_is blue|green X Y: the window's pixel at X,Y is Fyne's primary blue, or 已证实 green
+  local c r g b
+  c=$("$IMPORT" -window "$wid" -crop "1x1+$2+$3" -depth 8 txt:- 2>/dev/null | grep -o '#[0-9A-Fa-f]\{6\}' | tail -n 1)
+  [ -n "$c" ] || return 1
+  r=$((16#${c:1:2})) g=$((16#${c:3:2})) b=$((16#${c:5:2}))
+  case $1 in
+    blue) [ "$b" -gt 200 ] && [ "$r" -lt 100 ] ;;
+    green) [ "$g" -gt $((r + 40)) ] && [ "$g" -gt $((b + 40)) ] ;;
+  esac
+}
+not() { ! "$@"; }
 hub_has() { [ "$(hubstat "$1")" = "$2" ]; }
 
-# Coordinates are the window's own (1100 x 720, Fyne at scale 1).
+# Coordinates are the window's own (1100 x 720, Fyne at scale 1). Each step
+# waits for what the window shows (a button's colour) or for the database.
+until_true "the name dialog (its blue 确定)" colour_is blue 560 410
 click 588 328 0.4                   # 欢迎使用接访台: 您的姓名
 paste '王芳'
-xdotool key Return; sleep 1
+xdotool key Return
+until_true "the name dialog to close" not colour_is blue 560 410
 shot 01-named
-click 1050 26 1.5                   # + 新接待
+click 1050 26                       # + 新接待
+until_true "the 新接待 dialog (its blue 登记)" colour_is blue 560 520
 click 570 255 0.4                   # 类别
 paste '征地补偿'
 click 588 320 0.4                   # 诉求摘要
 paste "$summary"
 shot 02-intake
-click 586 532 2                     # 登记
+click 586 532                       # 登记
 until_true "the case registered through the window is in the database" has_case
-click 90 188 1                      # 2 时间切片: the fact cards
+click 90 188                        # 2 时间切片: the fact cards
+until_true "step 2 selected (blue)" colour_is blue 20 180
 click 600 574 0.4                   # 输入一条事实
 paste '2025年3月村委会通知征收我家承包地1.2亩'
 xdotool key Return; sleep 0.8
 paste '补偿款至今未到账'
 xdotool key Return; sleep 0.8
-click 238 271 1.5                   # card 1: 已证实
+click 238 271                       # card 1: 已证实
+until_true "card 1 marked 已证实 (green)" colour_is green 222 264
 until_true "a pending fact card" has_case --facts pending
 until_true "the enrollment (enrollment-code.txt is removed once enrolled)" test ! -e "$data/enrollment-code.txt"
 until_true "the hub has the case" hub_has cases 1
