@@ -20,7 +20,7 @@ func testLibrary(t *testing.T) (*legal.Library, *legal.Law) {
 		t.Fatal(err)
 	}
 	extra, err := legal.ParseMarkdown("测试条例(2024-01-01).md", strings.NewReader("# 测试条例\n\n<!-- INFO END -->\n\n"+
-		"第一条 为了测试，制定本条例。\n\n第二条 办理信访事项应当遵守下列规定：\n\n（一）第一项；\n\n（二）第二项。\n\n第二款。\n"))
+		"第一条 本条例只供测试。\n\n第二条 测试条文分成几项：\n\n（一）第一项；\n\n（二）第二项。\n\n第二款。\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestBuildGuide(t *testing.T) {
 		t.Errorf("xfgztl/34 code holds %q, want %q", qrText(t, a.QR), want)
 	}
 	a = g.Articles[1]
-	wantText := []string{"办理信访事项应当遵守下列规定：", "（一）第一项；", "（二）第二项。", "第二款。"}
+	wantText := []string{"测试条文分成几项：", "（一）第一项；", "（二）第二项。", "第二款。"}
 	if a.Citation != "测试条例 第二条" || a.Title != "" || a.Summary != "" || strings.Join(a.Text, "|") != strings.Join(wantText, "|") || a.QR == nil {
 		t.Errorf("imported article: %+v", a)
 	}

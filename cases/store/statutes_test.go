@@ -21,7 +21,7 @@ func testLaw(t *testing.T, version, second string) *legal.Law {
 	if version != "" {
 		name = "测试条例(" + version + ").md"
 	}
-	text := "# 测试条例\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 为了测试，制定本条例。\n\n" +
+	text := "# 测试条例\n\n<!-- INFO END -->\n\n## 第一章 测试章\n\n第一条 本条例只供测试。\n\n" +
 		"第二条 " + second + "\n\n（一）第一项；\n\n（二）第二项。\n\n第二款。\n"
 	law, err := legal.ParseMarkdown(name, strings.NewReader(text))
 	if err != nil {
@@ -35,7 +35,7 @@ func testLaw(t *testing.T, version, second string) *legal.Law {
 func TestImportLawRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	law := testLaw(t, "2022-02-25", "办理信访事项应当遵守下列规定：")
+	law := testLaw(t, "2022-02-25", "测试条文分成几项：")
 	res, err := s.ImportLaw(ctx, law)
 	if err != nil {
 		t.Fatal(err)

@@ -118,11 +118,11 @@ const (
 	// words, not the statute's).
 	fixtureXF = `# 信访工作条例
 
-2022年2月25日 中共中央、国务院发布
+2022年2月25日 测试单位发布
 
 <!-- INFO END -->
 
-## 第四章 信访事项的办理
+## 第四章 测试用的一章
 
 第三十四条 测试用条文，内容由我们编写。
 
@@ -154,7 +154,7 @@ func TestLegalImportFixtures(t *testing.T) {
 			return path
 		}
 		older := write("信访工作条例(2005-01-10).md", strings.Replace(fixtureXF, "2022年2月25日", "2005年1月10日", 1))
-		undated := write("信访工作条例.md", strings.Replace(fixtureXF, "2022年2月25日 中共中央、国务院发布\n", "", 1))
+		undated := write("信访工作条例.md", strings.Replace(fixtureXF, "2022年2月25日 测试单位发布\n", "", 1))
 		current := write("信访工作条例(2022-02-25).md", fixtureXF)
 		broken := write("坏文件.md", fixtureBroken)
 		missing := filepath.Join(dir, "没有这个文件.md")
@@ -215,7 +215,7 @@ func TestLegalImportUndatedThenDated(t *testing.T) {
 	dir := t.TempDir()
 	undated := filepath.Join(dir, "信访工作条例.md")
 	dated := filepath.Join(dir, "信访工作条例(2022-02-25).md")
-	os.WriteFile(undated, []byte(strings.Replace(fixtureXF, "2022年2月25日 中共中央、国务院发布\n", "", 1)), 0o644)
+	os.WriteFile(undated, []byte(strings.Replace(fixtureXF, "2022年2月25日 测试单位发布\n", "", 1)), 0o644)
 	os.WriteFile(dated, []byte(fixtureXF), 0o644)
 	db := filepath.Join(dir, "hub.db")
 	for _, c := range []struct{ file, want string }{
