@@ -197,18 +197,7 @@ func TestEscalationMigration(t *testing.T) {
 	s := openTemp(t)
 	other := openCase(t, s, "相似案件", 10)
 	id := openCase(t, s, "本案", 10)
-	for _, q := range append(dropEscalationColumns, `UPDATE schema_version SET version = 8`) {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := s.Path()
-	s.Close()
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = downgradeAndReopen(t, s, 8, dropEscalationColumns...)
 	if c, _ := loadsAsReplay(t, s, id); c.Escalation != nil || listing(t, s, id).Escalated {
 		t.Fatalf("after the migration: %+v", c.Escalation)
 	}

@@ -176,19 +176,8 @@ func TestEvidenceDateMigration(t *testing.T) {
 	id, agreement, _ := datedCase(t, s)
 	// Back to schema 4: what migrations 5 and 6 made goes, and the
 	// columns migration 9 adds (7 and 8 can run again as they are).
-	for _, q := range append(append([]string{`ALTER TABLE evidence DROP COLUMN date_ver`, `DROP TABLE blob_misses`, `DROP INDEX evidence_sha256`},
-		dropEscalationColumns...), `UPDATE schema_version SET version = 4`) {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := s.Path()
-	s.Close()
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = downgradeAndReopen(t, s, 4, append([]string{`ALTER TABLE evidence DROP COLUMN date_ver`, `DROP TABLE blob_misses`, `DROP INDEX evidence_sha256`},
+		dropEscalationColumns...)...)
 	c, _ := loadsAsReplay(t, s, id)
 	if c.Evidence[0].Versions.Date != 0 || c.Evidence[0].DocumentDate != "2019-05-01" {
 		t.Fatalf("after the migration: %+v", c.Evidence[0])

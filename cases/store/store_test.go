@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,6 +24,27 @@ func openTemp(t *testing.T) *Store {
 	if err := s.SetActor(context.Background(), "王接待"); err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// downgradeAndReopen runs undo (SQL that takes back what later migrations
+// made), marks the database as schema version, closes s and opens the
+// file again, so that the migrations after version run on real data. The
+// store it returns is closed at the test's end.
+func downgradeAndReopen(t *testing.T, s *Store, version int, undo ...string) *Store {
+	t.Helper()
+	for _, q := range append(undo, fmt.Sprintf(`UPDATE schema_version SET version = %d`, version)) {
+		if _, err := s.w.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	path := s.Path()
+	s.Close()
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
 	return s
 }
 
